@@ -1,0 +1,182 @@
+package io.trendline.common;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One message of a {@code statuses/filter} stream, classified. Besides statuses the stream carries
+ * notices ({@code delete}, {@code scrub_geo}, {@code limit}, {@code status_withheld}, {@code
+ * user_withheld}, {@code disconnect}, {@code warning}); anything else that is a JSON object is
+ * {@link Kind#UNKNOWN}, and anything that is not (or is larger than the parser's bound) is {@link
+ * Kind#MALFORMED}. Immutable.
+ */
+public final class StreamMessage {
+  /** What a message is. */
+  public enum Kind {
+    STATUS,
+    DELETE,
+    SCRUB_GEO,
+    LIMIT,
+    STATUS_WITHHELD,
+    USER_WITHHELD,
+    DISCONNECT,
+    WARNING,
+    /** A JSON object of no known kind: counted and skipped. */
+    UNKNOWN,
+    /** Not a JSON object, or too large: counted and skipped. */
+    MALFORMED;
+  }
+
+  /** Largest message accepted, in UTF-8 bytes; real statuses stay far below (about 10 KiB). */
+  public static final int DEFAULT_MAX_BYTES = 1 << 20;
+
+  private static final String[] NOTICE_FIELDS = {
+    "delete", "scrub_geo", "limit", "status_withheld", "user_withheld", "disconnect", "warning"
+  };
+  private static final Kind[] NOTICE_KINDS = {
+    Kind.DELETE,
+    Kind.SCRUB_GEO,
+    Kind.LIMIT,
+    Kind.STATUS_WITHHELD,
+    Kind.USER_WITHHELD,
+    Kind.DISCONNECT,
+    Kind.WARNING
+  };
+
+  private final Kind kind;
+  private final String raw;
+  private final JsonObject json;
+  private final String problem;
+
+  private StreamMessage(Kind kind, String raw, JsonObject json, String problem) {
+    this.kind = kind;
+    this.raw = raw;
+    this.json = json;
+    this.problem = problem;
+  }
+
+  /** Parses with {@link #DEFAULT_MAX_BYTES} as the bound. */
+  public static StreamMessage parse(String raw) {
+    return parse(raw, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * Classifies one message. Never throws: what cannot be parsed is {@link Kind#MALFORMED} with
+   * {@link #problem()} saying why. Surrounding white space (the stream's {@code \r\n}) is ignored.
+   */
+  public static StreamMessage parse(String raw, int maxBytes) {
+    if (raw == null) {
+      return malformed("", "null message");
+    }
+    // A char is at most 3 UTF-8 bytes: only count bytes when the string could be too long.
+    if (raw.length() > maxBytes / 3 && raw.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      return malformed(raw, "message larger than " + maxBytes + " bytes");
+    }
+    String trimmed = raw.trim();
+    if (trimmed.isEmpty()) {
+      return malformed(raw, "empty message");
+    }
+    JsonElement element;
+    try {
+      element = JsonParser.parseString(trimmed);
+    } catch (JsonParseException | IllegalStateException e) {
+      return malformed(trimmed, "not JSON: " + firstLine(e.getMessage()));
+    } catch (StackOverflowError e) {
+      return malformed(trimmed, "JSON nested too deeply");
+    }
+    if (!element.isJsonObject()) {
+      return malformed(trimmed, "not a JSON object");
+    }
+    JsonObject obj = element.getAsJsonObject();
+    if (isStatus(obj)) {
+      return new StreamMessage(Kind.STATUS, trimmed, obj, null);
+    }
+    for (int i = 0; i < NOTICE_FIELDS.length; i++) {
+      if (obj.has(NOTICE_FIELDS[i])) {
+        return new StreamMessage(NOTICE_KINDS[i], trimmed, obj, null);
+      }
+    }
+    return new StreamMessage(Kind.UNKNOWN, trimmed, obj, "no known message field");
+  }
+
+  private static boolean isStatus(JsonObject obj) {
+    return (obj.has("id_str") || obj.has("id")) && (obj.has("text") || obj.has("full_text"));
+  }
+
+  private static StreamMessage malformed(String raw, String problem) {
+    return new StreamMessage(Kind.MALFORMED, raw, null, problem);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unparseable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public boolean isStatus() {
+    return kind == Kind.STATUS;
+  }
+
+  /** The message text, trimmed of the stream's line ending. */
+  public String raw() {
+    return raw;
+  }
+
+  /** The parsed object; null only when {@link Kind#MALFORMED}. */
+  public JsonObject json() {
+    return json;
+  }
+
+  /** Why the message is malformed or unknown; null otherwise. */
+  public String problem() {
+    return problem;
+  }
+
+  /** This status, for matching. */
+  public Status status() {
+    if (kind != Kind.STATUS) {
+      throw new IllegalStateException("a " + kind + " message is not a status");
+    }
+    return new Status(json);
+  }
+
+  /**
+   * For a {@code limit} notice, how many matching statuses the service did not deliver since the
+   * connection opened (its {@code track} field); -1 for other messages or a bad field.
+   */
+  public long limitUndelivered() {
+    if (kind != Kind.LIMIT) {
+      return -1;
+    }
+    JsonElement limit = json.get("limit");
+    if (limit == null || !limit.isJsonObject()) {
+      return -1;
+    }
+    JsonElement track = limit.getAsJsonObject().get("track");
+    if (track == null || !track.isJsonPrimitive()) {
+      return -1;
+    }
+    JsonPrimitive p = track.getAsJsonPrimitive();
+    try {
+      return p.isNumber() || p.isString() ? Long.parseLong(p.getAsString()) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** A short description for logs: the kind and, where there is one, the problem. */
+  @Override
+  public String toString() {
+    return problem == null ? kind.toString() : kind + " (" + problem + ")";
+  }
+}

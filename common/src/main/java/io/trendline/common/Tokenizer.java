@@ -1,0 +1,79 @@
+package io.trendline.common;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Splits text into the tokens Twitter's track matching compared: maximal runs of letters, digits
+ * and combining marks (so Devanagari and other scripts with vowel signs stay whole), broken on
+ * punctuation, symbols, emoji and white space, NFKC-normalised (full-width forms fold) and
+ * lower-cased with {@link Locale#ROOT}. So {@code #Bitcoin}, {@code Bitcoin's} and {@code
+ * bitcoin.org} all yield the token {@code bitcoin}, while {@code $MIOTA} yields {@code miota} and
+ * {@code 5GHz} yields {@code 5ghz}. Stateless and thread-safe.
+ */
+final class Tokenizer {
+  private Tokenizer() {}
+
+  static boolean isTokenChar(int cp) {
+    if (Character.isLetterOrDigit(cp)) {
+      return true;
+    }
+    int type = Character.getType(cp);
+    return type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
+  }
+
+  /** Calls {@code sink} with every normalised token of {@code text}, in order. */
+  static void forEachToken(String text, Consumer<String> sink) {
+    if (isAscii(text)) {
+      split(text, true, sink);
+    } else {
+      // NFKC first: it can turn one character into several, some of them separators.
+      split(Normalizer.normalize(text, Normalizer.Form.NFKC), false, sink);
+    }
+  }
+
+  /** The distinct normalised tokens of {@code text}, in order of first appearance. */
+  static List<String> distinctTokens(String text) {
+    Set<String> tokens = new LinkedHashSet<>();
+    forEachToken(text, tokens::add);
+    return new ArrayList<>(tokens);
+  }
+
+  private static void split(String text, boolean ascii, Consumer<String> sink) {
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      int cp = ascii ? text.charAt(i) : text.codePointAt(i);
+      if (!isTokenChar(cp)) {
+        i += Character.charCount(cp);
+        continue;
+      }
+      int start = i;
+      i += Character.charCount(cp);
+      while (i < n) {
+        cp = ascii ? text.charAt(i) : text.codePointAt(i);
+        if (!isTokenChar(cp)) {
+          break;
+        }
+        i += Character.charCount(cp);
+      }
+      sink.accept(text.substring(start, i).toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
