@@ -56,16 +56,35 @@ final class Tokenizer {
         continue;
       }
       int start = i;
+      Character.UnicodeScript script = ascii ? null : definiteScript(cp);
       i += Character.charCount(cp);
       while (i < n) {
         cp = ascii ? text.charAt(i) : text.codePointAt(i);
         if (!isTokenChar(cp)) {
           break;
         }
+        if (!ascii) {
+          // A change of script ends a token too: "दूरस्थBTCप्रशिक्षण" holds the token "btc".
+          Character.UnicodeScript next = definiteScript(cp);
+          if (next != null) {
+            if (script != null && next != script) {
+              break;
+            }
+            script = next;
+          }
+        }
         i += Character.charCount(cp);
       }
       sink.accept(text.substring(start, i).toLowerCase(Locale.ROOT));
     }
+  }
+
+  /** The script of a letter; null for digits, marks and other characters shared by scripts. */
+  private static Character.UnicodeScript definiteScript(int cp) {
+    Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+    return script == Character.UnicodeScript.COMMON || script == Character.UnicodeScript.INHERITED
+        ? null
+        : script;
   }
 
   private static boolean isAscii(String s) {

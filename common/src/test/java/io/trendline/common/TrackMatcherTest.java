@@ -70,6 +70,11 @@ class TrackMatcherTest {
     // Devanagari vowel signs are combining marks: the word stays one token.
     assertEquals(Arrays.asList("मोदी"), match("मोदी", "प्रधानमंत्री मोदी ने कहा"));
     assertEquals(Arrays.asList(), match("मो", "प्रधानमंत्री मोदी ने कहा"));
+    // A change of script is a token boundary, as in a real capture: "दूरस्थBTCप्रशिक्षण".
+    assertEquals(Arrays.asList("btc"), match("btc", "सेवारत दूरस्थBTCप्रशिक्षण प्राप्त"));
+    assertEquals(Arrays.asList(), match("btc", "दूरस्थBTCs"));
+    // Digits belong to no script: they stay in the word around them.
+    assertEquals(Arrays.asList(), match("5", "लगभग5जी"));
   }
 
   @Test
