@@ -1,0 +1,161 @@
+package io.trendline.producer;
+
+import com.twitter.hbc.ClientBuilder;
+import com.twitter.hbc.core.Constants;
+import com.twitter.hbc.core.Hosts;
+import com.twitter.hbc.core.HttpHosts;
+import com.twitter.hbc.core.endpoint.StatusesFilterEndpoint;
+import com.twitter.hbc.core.event.Event;
+import com.twitter.hbc.core.event.EventType;
+import com.twitter.hbc.core.event.HttpResponseEvent;
+import com.twitter.hbc.core.processor.StringDelimitedProcessor;
+import com.twitter.hbc.httpclient.BasicClient;
+import com.twitter.hbc.httpclient.auth.OAuth1;
+import io.trendline.common.KeywordList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code statuses/filter} stream through Twitter's Hosebird client: {@code track} = the
+ * keywords, length-delimited messages into a bounded queue. Hosebird reconnects by itself on
+ * disconnects and 5xx (with back-off) and retries 420/429 with exponential back-off up to {@code
+ * retries} times. This class adds what an operator needs on top: a 401 or 403 stops at once with a
+ * credentials error instead of retrying, and the other fatal exits become a {@link
+ * SourceFailedException} with the reason.
+ */
+final class HosebirdSource implements MessageSource {
+  private static final Logger log = LoggerFactory.getLogger(HosebirdSource.class);
+  private static final int STOP_WAIT_MS = 5_000;
+
+  private final BlockingQueue<String> messages;
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(1000);
+  private final BasicClient client;
+  private final String host;
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  private final AtomicLong reconnects = new AtomicLong();
+  private volatile boolean stopped;
+
+  HosebirdSource(
+      String host, KeywordList keywords, Credentials credentials, int queueCapacity, int retries) {
+    this.host = host;
+    this.messages = new LinkedBlockingQueue<>(queueCapacity);
+    StatusesFilterEndpoint endpoint = new StatusesFilterEndpoint();
+    endpoint.trackTerms(keywords.terms());
+    endpoint.stallWarnings(true);
+    Hosts hosts = new HttpHosts(host);
+    this.client =
+        new ClientBuilder()
+            .name("trendline-hosebird")
+            .hosts(hosts)
+            .endpoint(endpoint)
+            .authentication(
+                new OAuth1(
+                    credentials.consumerKey,
+                    credentials.consumerSecret,
+                    credentials.token,
+                    credentials.tokenSecret))
+            .processor(new StringDelimitedProcessor(messages))
+            .eventMessageQueue(events)
+            .retries(retries)
+            .build();
+  }
+
+  /** The host Hosebird would use when none is given: Twitter's own. */
+  static String defaultHost() {
+    return Constants.STREAM_HOST;
+  }
+
+  @Override
+  public void start() {
+    log.info("connecting to {}/1.1/statuses/filter.json", host);
+    client.connect();
+  }
+
+  @Override
+  public String poll(long timeout, TimeUnit unit) throws InterruptedException {
+    String message = messages.poll(timeout, unit);
+    checkEvents();
+    return message;
+  }
+
+  private void checkEvents() {
+    Event event;
+    while ((event = events.poll()) != null) {
+      EventType type = event.getEventType();
+      if (type == EventType.HTTP_ERROR && event instanceof HttpResponseEvent) {
+        int code = ((HttpResponseEvent) event).getStatusLine().getStatusCode();
+        if (code == 401 || code == 403) {
+          fail(
+              "the stream at "
+                  + host
+                  + " rejected the credentials (HTTP "
+                  + code
+                  + "): check the TWITTER_* variables or the credentials file");
+        } else {
+          log.warn("stream answered HTTP {}; Hosebird backs off and retries", code);
+        }
+      } else if (type == EventType.CONNECTED) {
+        log.info("connected to the stream");
+      } else if (type == EventType.DISCONNECTED) {
+        reconnects.incrementAndGet();
+        log.warn("disconnected from the stream; Hosebird reconnects");
+      } else if (type == EventType.CONNECTION_ERROR) {
+        log.warn("cannot connect to the stream at {}: {}", host, event.getMessage());
+      } else if (type == EventType.STOPPED_BY_ERROR && !stopped) {
+        fail("the stream client stopped: " + event.getMessage());
+      }
+    }
+    String reason = failure.get();
+    if (reason != null && messages.isEmpty()) {
+      throw new SourceFailedException(reason);
+    }
+  }
+
+  private void fail(String reason) {
+    if (failure.compareAndSet(null, reason)) {
+      client.stop(STOP_WAIT_MS);
+    }
+  }
+
+  @Override
+  public boolean isFinished() {
+    return (stopped || client.isDone()) && messages.isEmpty();
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    client.stop(STOP_WAIT_MS);
+  }
+
+  @Override
+  public long dropped() {
+    return client.getStatsTracker().getNumMessagesDropped();
+  }
+
+  @Override
+  public int queueDepth() {
+    return messages.size();
+  }
+
+  long disconnects() {
+    return reconnects.get();
+  }
+
+  @Override
+  public void close() {
+    if (!client.isDone()) {
+      client.stop(STOP_WAIT_MS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return host;
+  }
+}

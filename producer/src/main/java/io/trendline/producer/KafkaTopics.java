@@ -1,0 +1,112 @@
+package io.trendline.producer;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Start-up check of the target topic, so an unreachable cluster or a missing topic stops the
+ * producer with one clear line within a bounded time instead of a send that blocks and fails later.
+ * Creates the topic when asked to.
+ */
+final class KafkaTopics {
+  private KafkaTopics() {}
+
+  /** Thrown with a message fit to print as the only line of a failed start-up. */
+  static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Checks that {@code topic} exists (creating it if {@code create}), waiting at most {@code
+   * timeoutMs} for the cluster.
+   *
+   * @return the number of partitions
+   */
+  static int ensure(
+      Map<String, Object> producerProps,
+      String topic,
+      boolean create,
+      int partitions,
+      short replication,
+      long timeoutMs)
+      throws StartupException, InterruptedException {
+    Map<String, Object> adminProps = new HashMap<>();
+    for (Map.Entry<String, Object> e : producerProps.entrySet()) {
+      // Only what an admin client understands (security settings included), to avoid
+      // "supplied but isn't a known config" noise.
+      if (AdminClientConfig.configNames().contains(e.getKey())) {
+        adminProps.put(e.getKey(), e.getValue());
+      }
+    }
+    adminProps.put(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, Integer.MAX_VALUE));
+    Object servers = producerProps.get("bootstrap.servers");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    AdminClient admin = AdminClient.create(adminProps);
+    try {
+      try {
+        TopicDescription d =
+            admin
+                .describeTopics(Collections.singleton(topic))
+                .all()
+                .get(remaining(deadline), TimeUnit.MILLISECONDS)
+                .get(topic);
+        return d.partitions().size();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new StartupException(
+              "cannot use Kafka at " + servers + ": " + e.getCause().getMessage());
+        }
+      }
+      if (!create) {
+        throw new StartupException(
+            "topic '"
+                + topic
+                + "' does not exist on Kafka at "
+                + servers
+                + "; create it, or set topic.create=true");
+      }
+      try {
+        admin
+            .createTopics(Collections.singleton(new NewTopic(topic, partitions, replication)))
+            .all()
+            .get(remaining(deadline), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new StartupException(
+              "cannot create topic '"
+                  + topic
+                  + "' on Kafka at "
+                  + servers
+                  + ": "
+                  + e.getCause().getMessage());
+        }
+      }
+      return partitions;
+    } catch (TimeoutException e) {
+      throw new StartupException(
+          "cannot reach Kafka at " + servers + " within " + timeoutMs / 1000 + " s");
+    } finally {
+      // An unreachable cluster would keep a plain close() waiting on its pending calls.
+      admin.close(1, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+}

@@ -1,0 +1,178 @@
+package io.trendline.producer;
+
+import io.trendline.common.Keyword;
+import io.trendline.common.StreamMessage;
+import io.trendline.common.TrackMatcher;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * source → classify → publish. Takes each message from a {@link MessageSource}, classifies it
+ * ({@link StreamMessage}), decides which keywords a status matches ({@link TrackMatcher}) and sends
+ * one record per matched keyword: key = the keyword as configured, value = the status JSON as
+ * received. Unmatched statuses are counted and, when an unmatched key is set, sent under it;
+ * notices are counted ({@code limit} notices' undelivered counts kept); malformed and unknown
+ * messages are counted and the first few logged, truncated.
+ *
+ * <p>{@link #run()} runs on one thread until the source is finished, then flushes the producer;
+ * {@link #stop()} may be called from any thread and makes {@code run} drain what the source already
+ * holds and return. The pipeline does not close the producer or the source: whoever created them
+ * does. A null producer is a dry run: nothing is sent.
+ */
+final class StatusPipeline {
+  private static final Logger log = LoggerFactory.getLogger(StatusPipeline.class);
+  private static final int TRUNCATE = 200;
+  private static final int LOG_FAILURES = 5;
+
+  private final MessageSource source;
+  private final TrackMatcher matcher;
+  private final Producer<String, String> producer;
+  private final String topic;
+  private final String unmatchedKey;
+  private final int maxMessageBytes;
+  private final int logMalformed;
+  private final ProducerMetrics metrics;
+  private final AtomicInteger loggedFailures = new AtomicInteger();
+  private final Callback ackCallback;
+  private final Map<Keyword, Integer> keywordIndex = new IdentityHashMap<>();
+  private long loggedMalformed;
+
+  StatusPipeline(
+      MessageSource source,
+      TrackMatcher matcher,
+      Producer<String, String> producer,
+      String topic,
+      String unmatchedKey,
+      int maxMessageBytes,
+      int logMalformed,
+      ProducerMetrics metrics) {
+    this.source = source;
+    this.matcher = matcher;
+    this.producer = producer;
+    this.topic = topic;
+    this.unmatchedKey = unmatchedKey;
+    this.maxMessageBytes = maxMessageBytes;
+    this.logMalformed = logMalformed;
+    this.metrics = metrics;
+    for (int i = 0; i < metrics.keywords.size(); i++) {
+      keywordIndex.put(metrics.keywords.get(i), i);
+    }
+    this.ackCallback =
+        (metadata, exception) -> {
+          if (exception == null) {
+            metrics.acked.incrementAndGet();
+          } else {
+            metrics.failed.incrementAndGet();
+            if (loggedFailures.getAndIncrement() < LOG_FAILURES) {
+              log.error("a record was not acknowledged by Kafka: {}", exception.toString());
+            }
+          }
+        };
+  }
+
+  /**
+   * Processes messages until the source is finished (exhausted, or stopped and drained), then
+   * flushes the producer so every record sent is acknowledged or failed.
+   *
+   * @throws MessageSource.SourceFailedException when the source stopped on an error
+   */
+  void run() throws InterruptedException {
+    try {
+      while (true) {
+        String raw = source.poll(100, TimeUnit.MILLISECONDS);
+        if (raw != null) {
+          handle(raw);
+        } else if (source.isFinished()) {
+          break;
+        }
+      }
+    } finally {
+      if (producer != null) {
+        producer.flush();
+      }
+    }
+  }
+
+  /** Stops taking new messages; {@link #run()} drains what is buffered and returns. */
+  void stop() {
+    source.stop();
+  }
+
+  void handle(String raw) {
+    metrics.messages.incrementAndGet();
+    StreamMessage message = StreamMessage.parse(raw, maxMessageBytes);
+    metrics.byKind.incrementAndGet(message.kind().ordinal());
+    switch (message.kind()) {
+      case STATUS:
+        publish(message);
+        break;
+      case LIMIT:
+        long undelivered = message.limitUndelivered();
+        if (undelivered >= 0) {
+          metrics.limitUndelivered.set(undelivered);
+        }
+        break;
+      case DISCONNECT:
+      case WARNING:
+        log.warn("stream notice: {}", truncate(message.raw()));
+        break;
+      case MALFORMED:
+      case UNKNOWN:
+        if (loggedMalformed++ < logMalformed) {
+          log.warn("skipped a {} message: {}", message, truncate(raw.trim()));
+        }
+        break;
+      default:
+        // delete, scrub_geo, withheld notices: counted, nothing to send
+    }
+  }
+
+  private void publish(StreamMessage message) {
+    metrics.statuses.incrementAndGet();
+    List<Keyword> matched = matcher.match(message.status());
+    if (matched.isEmpty()) {
+      metrics.unmatched.incrementAndGet();
+      if (unmatchedKey != null) {
+        send(unmatchedKey, message.raw());
+      }
+      return;
+    }
+    for (Keyword keyword : matched) {
+      metrics.matched.incrementAndGet(indexOf(keyword));
+      send(keyword.term(), message.raw());
+    }
+  }
+
+  private int indexOf(Keyword keyword) {
+    Integer index = keywordIndex.get(keyword);
+    if (index == null) {
+      throw new IllegalStateException("not a configured keyword: " + keyword);
+    }
+    return index;
+  }
+
+  private void send(String key, String value) {
+    if (producer == null) {
+      return;
+    }
+    metrics.sent.incrementAndGet();
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value), ackCallback);
+    } catch (RuntimeException e) {
+      // Thrown synchronously: buffer full past max.block.ms, record too large, producer closed.
+      ackCallback.onCompletion(null, e);
+    }
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= TRUNCATE ? s : s.substring(0, TRUNCATE) + "... (" + s.length() + " chars)";
+  }
+}

@@ -1,0 +1,185 @@
+package io.trendline.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trendline.common.KeywordList;
+import io.trendline.common.TrackMatcher;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class StatusPipelineTest {
+  static final String BITCOIN = status(1, "Bitcoin is up");
+  static final String BOTH = status(2, "#IoT meets bitcoin");
+  static final String NONE = status(3, "nothing to see, idiot");
+  static final String LIMIT = "{\"limit\":{\"track\":17,\"timestamp_ms\":\"1\"}}";
+  static final String DELETE = "{\"delete\":{\"status\":{\"id\":1,\"user_id\":2}}}";
+  static final String BROKEN = "{\"id\":4,\"text\":\"cut";
+
+  static String status(long id, String text) {
+    return "{\"id\":" + id + ",\"id_str\":\"" + id + "\",\"text\":\"" + text + "\"}";
+  }
+
+  /** Messages from a list; finished when empty. */
+  static final class ListSource implements MessageSource {
+    final Deque<String> messages;
+    boolean stopped;
+
+    ListSource(String... messages) {
+      this.messages = new ArrayDeque<>(Arrays.asList(messages));
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public String poll(long timeout, TimeUnit unit) {
+      return messages.poll();
+    }
+
+    @Override
+    public boolean isFinished() {
+      return messages.isEmpty();
+    }
+
+    @Override
+    public void stop() {
+      stopped = true;
+    }
+
+    @Override
+    public long dropped() {
+      return 0;
+    }
+
+    @Override
+    public int queueDepth() {
+      return messages.size();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final KeywordList KEYWORDS = KeywordList.parse("bitcoin,IoT");
+
+  private static StatusPipeline pipeline(
+      MessageSource source,
+      MockProducer<String, String> producer,
+      String unmatchedKey,
+      ProducerMetrics metrics) {
+    return new StatusPipeline(
+        source, new TrackMatcher(KEYWORDS), producer, "tweets", unmatchedKey, 1 << 20, 5, metrics);
+  }
+
+  private static List<String> keys(MockProducer<String, String> producer) {
+    List<String> keys = new ArrayList<>();
+    for (ProducerRecord<String, String> r : producer.history()) {
+      assertEquals("tweets", r.topic());
+      keys.add(r.key());
+    }
+    return keys;
+  }
+
+  @Test
+  void oneRecordPerMatchedKeywordKeyedAsConfiguredValueAsReceived() throws Exception {
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
+    pipeline(new ListSource(BITCOIN + "\r\n", BOTH, NONE), producer, null, metrics).run();
+
+    assertEquals(Arrays.asList("bitcoin", "bitcoin", "IoT"), keys(producer));
+    assertEquals(BITCOIN, producer.history().get(0).value());
+    assertEquals(BOTH, producer.history().get(1).value());
+    assertEquals(BOTH, producer.history().get(2).value());
+    assertEquals(3, metrics.statuses.get());
+    assertEquals(1, metrics.unmatched.get());
+    assertEquals(2, metrics.matched.get(0));
+    assertEquals(1, metrics.matched.get(1));
+    assertEquals(3, metrics.sent.get());
+    assertEquals(3, metrics.acked.get());
+    assertEquals(0, metrics.failed.get());
+  }
+
+  @Test
+  void unmatchedStatusesGoUnderTheirKeyWhenOneIsSet() throws Exception {
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    pipeline(new ListSource(NONE, BITCOIN), producer, "_none", new ProducerMetrics(KEYWORDS)).run();
+    assertEquals(Arrays.asList("_none", "bitcoin"), keys(producer));
+  }
+
+  @Test
+  void noticesAndMalformedInputAreCountedNotSent() throws Exception {
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
+    pipeline(
+            new ListSource(LIMIT, DELETE, BROKEN, "[]", "{\"friends\":[]}", BITCOIN),
+            producer,
+            null,
+            metrics)
+        .run();
+    assertEquals(Arrays.asList("bitcoin"), keys(producer));
+    ProducerMetrics.Snapshot s = metrics.snapshot(0, 0, 0);
+    assertEquals(6, s.messages);
+    assertEquals(2, s.notices());
+    assertEquals(17, s.limitUndelivered);
+    assertEquals(2, s.kind(io.trendline.common.StreamMessage.Kind.MALFORMED));
+    assertEquals(1, s.kind(io.trendline.common.StreamMessage.Kind.UNKNOWN));
+  }
+
+  @Test
+  void failedSendsAreCountedAndTheRestStillSent() throws Exception {
+    MockProducer<String, String> producer =
+        new MockProducer<>(false, new StringSerializer(), new StringSerializer());
+    ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
+    StatusPipeline p = pipeline(new ListSource(BITCOIN, BOTH), producer, null, metrics);
+    for (String m : new String[] {BITCOIN, BOTH}) {
+      p.handle(m);
+    }
+    assertTrue(producer.errorNext(new RuntimeException("broker gone")));
+    assertTrue(producer.completeNext());
+    assertTrue(producer.completeNext());
+    assertEquals(3, metrics.sent.get());
+    assertEquals(2, metrics.acked.get());
+    assertEquals(1, metrics.failed.get());
+  }
+
+  @Test
+  void aDryRunSendsNothingButCounts() throws Exception {
+    ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
+    new StatusPipeline(
+            new ListSource(BITCOIN, BOTH, NONE),
+            new TrackMatcher(KEYWORDS),
+            null,
+            "tweets",
+            null,
+            1 << 20,
+            5,
+            metrics)
+        .run();
+    assertEquals(2, metrics.matched.get(0));
+    assertEquals(0, metrics.sent.get());
+  }
+
+  @Test
+  void stopLetsRunDrainWhatTheSourceHolds() throws Exception {
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    ListSource source = new ListSource(BITCOIN, BOTH);
+    StatusPipeline p = pipeline(source, producer, null, new ProducerMetrics(KEYWORDS));
+    p.stop();
+    assertTrue(source.stopped);
+    p.run();
+    assertEquals(3, producer.history().size());
+  }
+}
