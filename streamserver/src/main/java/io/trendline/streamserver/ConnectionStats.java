@@ -1,0 +1,162 @@
+package io.trendline.streamserver;
+
+/**
+ * What one stream (a connection answered 200) has done, at the moment {@link StreamServer#stats()}
+ * was called. Counts are of statuses unless named otherwise. Immutable.
+ */
+public final class ConnectionStats {
+  private final long stream;
+  private final String remote;
+  private final String track;
+  private final boolean delimited;
+  private final boolean open;
+  private final String endReason;
+  private final long openedAtMs;
+  private final long closedAtMs;
+  private final long offered;
+  private final long sent;
+  private final long filteredOut;
+  private final long requeued;
+  private final long noticesSent;
+  private final long keepAlivesSent;
+  private final long faultsFired;
+  private final long bytesSent;
+
+  ConnectionStats(
+      long stream,
+      String remote,
+      String track,
+      boolean delimited,
+      boolean open,
+      String endReason,
+      long openedAtMs,
+      long closedAtMs,
+      Counters c) {
+    this.stream = stream;
+    this.remote = remote;
+    this.track = track;
+    this.delimited = delimited;
+    this.open = open;
+    this.endReason = endReason;
+    this.openedAtMs = openedAtMs;
+    this.closedAtMs = closedAtMs;
+    this.offered = c.offered.get();
+    this.sent = c.sent.get();
+    this.filteredOut = c.filteredOut.get();
+    this.requeued = c.requeued.get();
+    this.noticesSent = c.noticesSent.get();
+    this.keepAlivesSent = c.keepAlivesSent.get();
+    this.faultsFired = c.faultsFired.get();
+    this.bytesSent = c.bytesSent.get();
+  }
+
+  /** The stream's number, from 1, in the order streams opened (as fault plans count them). */
+  public long stream() {
+    return stream;
+  }
+
+  /** The client's address and port. */
+  public String remote() {
+    return remote;
+  }
+
+  /** The track parameter as the client sent it. */
+  public String track() {
+    return track;
+  }
+
+  /** Whether the client asked for {@code delimited=length}. */
+  public boolean delimited() {
+    return delimited;
+  }
+
+  public boolean open() {
+    return open;
+  }
+
+  /** Why the stream ended (client closed, fault, write failed, server stopped); null if open. */
+  public String endReason() {
+    return endReason;
+  }
+
+  /** Epoch milliseconds (the server's clock). */
+  public long openedAtMs() {
+    return openedAtMs;
+  }
+
+  /** Epoch milliseconds (the server's clock); 0 while open. */
+  public long closedAtMs() {
+    return closedAtMs;
+  }
+
+  /** Statuses taken from the shared cursor and checked against this stream's track. */
+  public long offered() {
+    return offered;
+  }
+
+  /** Statuses that matched and were written to the socket without error. */
+  public long sent() {
+    return sent;
+  }
+
+  /** Statuses that matched none of the stream's track terms (dropped, as the service did). */
+  public long filteredOut() {
+    return filteredOut;
+  }
+
+  /**
+   * Statuses this stream took from the cursor but did not deliver (queued, unflushed or cut off
+   * when it ended), handed back for the next stream.
+   */
+  public long requeued() {
+    return requeued;
+  }
+
+  /** Non-status messages written: passed-through notices and injected limit/disconnect notices. */
+  public long noticesSent() {
+    return noticesSent;
+  }
+
+  public long keepAlivesSent() {
+    return keepAlivesSent;
+  }
+
+  public long faultsFired() {
+    return faultsFired;
+  }
+
+  /** Payload bytes written (length prefixes and messages; not the chunk framing). */
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  void appendJson(StringBuilder sb) {
+    sb.append("{\"stream\":").append(stream);
+    sb.append(",\"remote\":");
+    Json.string(sb, remote);
+    sb.append(",\"track\":");
+    Json.string(sb, track);
+    sb.append(",\"delimited\":").append(delimited);
+    sb.append(",\"open\":").append(open);
+    sb.append(",\"endReason\":");
+    Json.string(sb, endReason);
+    sb.append(",\"openedAtMs\":").append(openedAtMs);
+    sb.append(",\"closedAtMs\":").append(closedAtMs);
+    sb.append(",\"offered\":").append(offered);
+    sb.append(",\"sent\":").append(sent);
+    sb.append(",\"filteredOut\":").append(filteredOut);
+    sb.append(",\"requeued\":").append(requeued);
+    sb.append(",\"noticesSent\":").append(noticesSent);
+    sb.append(",\"keepAlivesSent\":").append(keepAlivesSent);
+    sb.append(",\"faultsFired\":").append(faultsFired);
+    sb.append(",\"bytesSent\":").append(bytesSent);
+    sb.append('}');
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    appendJson(sb);
+    return sb.toString();
+  }
+}

@@ -1,0 +1,237 @@
+package io.trendline.streamserver;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A snapshot of a {@link StreamServer}'s counters: what the source gave, what each stream was
+ * offered, sent and filtered out, and what was injected. Totals include closed streams. Immutable;
+ * {@link #toJson()} is what {@code GET /stats} answers.
+ *
+ * <p>Invariants once the server is idle: {@code offered == sent + filteredOut} per stream, and
+ * every status taken from the source was either offered to some stream, or is waiting for the next
+ * stream ({@link #pendingRedelivery()}).
+ */
+public final class StreamStats {
+  private final long uptimeMs;
+  private final long httpRequests;
+  private final long streamsOpened;
+  private final long streamsActive;
+  private final Map<Integer, Long> rejected;
+  private final long sourceMessages;
+  private final long sourceStatuses;
+  private final boolean sourceExhausted;
+  private final long redelivered;
+  private final long pendingRedelivery;
+  private final long offered;
+  private final long sent;
+  private final long filteredOut;
+  private final long requeued;
+  private final long noticesSent;
+  private final long keepAlivesSent;
+  private final long faultsFired;
+  private final long bytesSent;
+  private final List<ConnectionStats> streams;
+
+  StreamStats(
+      long uptimeMs,
+      long httpRequests,
+      long streamsOpened,
+      long streamsActive,
+      Map<Integer, Long> rejected,
+      long sourceMessages,
+      long sourceStatuses,
+      boolean sourceExhausted,
+      long redelivered,
+      long pendingRedelivery,
+      Counters total,
+      List<ConnectionStats> streams) {
+    this.uptimeMs = uptimeMs;
+    this.httpRequests = httpRequests;
+    this.streamsOpened = streamsOpened;
+    this.streamsActive = streamsActive;
+    this.rejected = Collections.unmodifiableMap(new TreeMap<>(rejected));
+    this.sourceMessages = sourceMessages;
+    this.sourceStatuses = sourceStatuses;
+    this.sourceExhausted = sourceExhausted;
+    this.redelivered = redelivered;
+    this.pendingRedelivery = pendingRedelivery;
+    this.offered = total.offered.get();
+    this.sent = total.sent.get();
+    this.filteredOut = total.filteredOut.get();
+    this.requeued = total.requeued.get();
+    this.noticesSent = total.noticesSent.get();
+    this.keepAlivesSent = total.keepAlivesSent.get();
+    this.faultsFired = total.faultsFired.get();
+    this.bytesSent = total.bytesSent.get();
+    this.streams = Collections.unmodifiableList(streams);
+  }
+
+  public long uptimeMs() {
+    return uptimeMs;
+  }
+
+  /** Every HTTP request read: streams, rejections and {@code /stats}. */
+  public long httpRequests() {
+    return httpRequests;
+  }
+
+  /** Requests answered 200 on the filter endpoint. */
+  public long streamsOpened() {
+    return streamsOpened;
+  }
+
+  public long streamsActive() {
+    return streamsActive;
+  }
+
+  /** Requests refused, by HTTP status (401, 404, 406, injected 420/429/503...). */
+  public Map<Integer, Long> rejected() {
+    return rejected;
+  }
+
+  /** Total refused requests. */
+  public long rejectedTotal() {
+    long n = 0;
+    for (long v : rejected.values()) {
+      n += v;
+    }
+    return n;
+  }
+
+  /** Messages taken from the source (statuses and everything else). */
+  public long sourceMessages() {
+    return sourceMessages;
+  }
+
+  /** Statuses taken from the source. */
+  public long sourceStatuses() {
+    return sourceStatuses;
+  }
+
+  /** Whether the source has nothing more (a replay that does not loop, at its end). */
+  public boolean sourceExhausted() {
+    return sourceExhausted;
+  }
+
+  /** Messages handed to a new stream because an earlier one did not deliver them. */
+  public long redelivered() {
+    return redelivered;
+  }
+
+  /** Messages taken from the source that wait for the next stream to open. */
+  public long pendingRedelivery() {
+    return pendingRedelivery;
+  }
+
+  /** Statuses checked against some stream's track (counted once per stream). */
+  public long offered() {
+    return offered;
+  }
+
+  /** Statuses written to streams without error. */
+  public long sent() {
+    return sent;
+  }
+
+  public long filteredOut() {
+    return filteredOut;
+  }
+
+  public long requeued() {
+    return requeued;
+  }
+
+  public long noticesSent() {
+    return noticesSent;
+  }
+
+  public long keepAlivesSent() {
+    return keepAlivesSent;
+  }
+
+  /** Faults fired, including injected HTTP error answers. */
+  public long faultsFired() {
+    return faultsFired;
+  }
+
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  /** Every stream so far, oldest first (the oldest closed ones dropped beyond 1,000). */
+  public List<ConnectionStats> streams() {
+    return streams;
+  }
+
+  /** The stream with the given number, or null. */
+  public ConnectionStats stream(long number) {
+    for (ConnectionStats s : streams) {
+      if (s.stream() == number) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One JSON object:
+   *
+   * <pre>
+   * {"uptimeMs":..,"httpRequests":..,"streamsOpened":..,"streamsActive":..,
+   *  "rejected":{"401":1,"420":2},
+   *  "source":{"messages":..,"statuses":..,"exhausted":false,"redelivered":..,"pendingRedelivery":..},
+   *  "totals":{"offered":..,"sent":..,"filteredOut":..,"requeued":..,"noticesSent":..,
+   *            "keepAlivesSent":..,"faultsFired":..,"bytesSent":..},
+   *  "streams":[{"stream":1,"remote":"127.0.0.1:50123","track":"bitcoin,IoT","delimited":true,
+   *              "open":false,"endReason":"client closed","openedAtMs":..,"closedAtMs":..,
+   *              "offered":..,"sent":..,"filteredOut":..,"requeued":..,"noticesSent":..,
+   *              "keepAlivesSent":..,"faultsFired":..,"bytesSent":..}]}
+   * </pre>
+   */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder(512 + 400 * streams.size());
+    sb.append("{\"uptimeMs\":").append(uptimeMs);
+    sb.append(",\"httpRequests\":").append(httpRequests);
+    sb.append(",\"streamsOpened\":").append(streamsOpened);
+    sb.append(",\"streamsActive\":").append(streamsActive);
+    sb.append(",\"rejected\":{");
+    boolean first = true;
+    for (Map.Entry<Integer, Long> e : rejected.entrySet()) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      sb.append('"').append(e.getKey()).append("\":").append(e.getValue());
+    }
+    sb.append("},\"source\":{\"messages\":").append(sourceMessages);
+    sb.append(",\"statuses\":").append(sourceStatuses);
+    sb.append(",\"exhausted\":").append(sourceExhausted);
+    sb.append(",\"redelivered\":").append(redelivered);
+    sb.append(",\"pendingRedelivery\":").append(pendingRedelivery);
+    sb.append("},\"totals\":{\"offered\":").append(offered);
+    sb.append(",\"sent\":").append(sent);
+    sb.append(",\"filteredOut\":").append(filteredOut);
+    sb.append(",\"requeued\":").append(requeued);
+    sb.append(",\"noticesSent\":").append(noticesSent);
+    sb.append(",\"keepAlivesSent\":").append(keepAlivesSent);
+    sb.append(",\"faultsFired\":").append(faultsFired);
+    sb.append(",\"bytesSent\":").append(bytesSent);
+    sb.append("},\"streams\":[");
+    for (int i = 0; i < streams.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      streams.get(i).appendJson(sb);
+    }
+    sb.append("]}");
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return toJson();
+  }
+}
