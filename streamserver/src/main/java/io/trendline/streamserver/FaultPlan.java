@@ -38,7 +38,8 @@ import java.util.Locale;
  * </pre>
  *
  * where {@code @S} is a stream number from 1, or {@code @*} for every stream; one-shot faults
- * default to {@code @1}.
+ * default to {@code @1}. Faults due at the same count fire in the order listed, except that those
+ * ending the stream (close, reset, disconnect) come after the others.
  */
 public final class FaultPlan {
   /** Applies to every stream. */
