@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -141,6 +142,7 @@ public final class ProducerMain {
         TimeUnit.MILLISECONDS);
 
     CountDownLatch finished = new CountDownLatch(1);
+    AtomicInteger result = new AtomicInteger(1);
     long shutdownMs = settings.shutdownTimeout().toMillis();
     Thread hook =
         new Thread(
@@ -149,14 +151,19 @@ public final class ProducerMain {
               err.println("Stopping: draining what was taken from the stream...");
               pipeline.stop();
               try {
-                if (!finished.await(shutdownMs, TimeUnit.MILLISECONDS)) {
-                  err.println(
-                      "error: not drained within "
-                          + Durations.format(settings.shutdownTimeout())
-                          + "; "
-                          + source.queueDepth()
-                          + " messages left in the queue");
+                if (finished.await(shutdownMs, TimeUnit.MILLISECONDS)) {
+                  // A stop asked for and completed is a success: exit with the run's own code
+                  // rather than the JVM's 143 for SIGTERM.
+                  out.flush();
+                  err.flush();
+                  Runtime.getRuntime().halt(result.get());
                 }
+                err.println(
+                    "error: not drained within "
+                        + Durations.format(settings.shutdownTimeout())
+                        + "; "
+                        + source.queueDepth()
+                        + " messages left in the queue");
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -192,6 +199,7 @@ public final class ProducerMain {
       if (last.failed > 0) {
         code = Math.max(code, 1);
       }
+      result.set(code);
       finished.countDown();
       if (!SHUTTING_DOWN.get()) {
         try {
