@@ -228,7 +228,13 @@ final class Connection implements Runnable {
     socket.setSoTimeout(0);
     Counters counters = new Counters(server.total);
     StreamServer.StreamEntry entry = server.register(number, remote(), track, delimited, counters);
-    Subscriber s = server.hub.subscribe();
+    Subscriber s;
+    try {
+      s = server.hub.subscribe();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     sub = s;
     server.log(
         "stream "
@@ -302,7 +308,10 @@ final class Connection implements Runnable {
 
     private long written;
     private long limitTrack;
-    private boolean resetPending;
+
+    /** A cut or reset fault has fired: the next matching status is cut off. */
+    private FaultPlan.Kind cutPending;
+
     private long lastSend = System.nanoTime();
 
     Streamer(
@@ -377,8 +386,8 @@ final class Connection implements Runnable {
         counters.filteredOut(1);
         return null;
       }
-      if (resetPending) {
-        return cutOff(item);
+      if (cutPending != null) {
+        return cutOff(item, cutPending == FaultPlan.Kind.RESET);
       }
       counters.bytesSent(writer.message(item.bytes));
       unflushed.add(item);
@@ -386,16 +395,25 @@ final class Connection implements Runnable {
       return afterStatus();
     }
 
-    private String cutOff(Item item) throws IOException {
+    private String cutOff(Item item, boolean reset) throws IOException {
       undelivered.add(item);
       flush();
       writer.message(item.bytes, item.bytes.length / 2);
       counters.faultsFired(1);
-      server.log("stream " + number + ": fault reset after " + written + " statuses");
+      String what = reset ? "reset" : "cut";
+      server.log("stream " + number + ": fault " + what + " after " + written + " statuses");
       writer.flush();
-      socket.setSoLinger(true, 0);
+      String reason = "fault: " + what + " after " + written;
+      // Before the client can see the end, so that its reconnection waits for the hand-back.
+      s.close(reason);
+      if (reset) {
+        // SO_LINGER 0: close() sends RST and discards anything not yet transmitted.
+        socket.setSoLinger(true, 0);
+      } else {
+        socket.shutdownOutput();
+      }
       socket.close();
-      return "fault: reset after " + written;
+      return reason;
     }
 
     /**
@@ -456,21 +474,27 @@ final class Connection implements Runnable {
                     + "\",\"reason\":\"injected fault\"}}");
             counters.faultsFired(1);
             flush();
-            writer.finish();
-            return "fault: disconnect after " + written;
+            return finish("fault: disconnect after " + written);
           case CLOSE:
             counters.faultsFired(1);
             flush();
-            writer.finish();
-            return "fault: close after " + written;
+            return finish("fault: close after " + written);
+          case CUT:
           case RESET:
-            resetPending = true;
+            cutPending = f.kind();
             break;
           default:
             break;
         }
       }
       return null;
+    }
+
+    /** Ends the chunked body cleanly; the queue is closed first (see {@link Hub#subscribe}). */
+    private String finish(String reason) throws IOException {
+      s.close(reason);
+      writer.finish();
+      return reason;
     }
 
     private void notice(String json) {

@@ -25,8 +25,12 @@ import java.util.Locale;
  * <pre>
  *   http:CODE[:K]               answer HTTP CODE (400-599) to the first K attempts (default 1)
  *   close:N[@S]                 after N statuses, end the chunked stream cleanly and close
- *   reset:N[@S]                 after N statuses, cut the next status off halfway and reset the
- *                               socket (TCP RST); that status is not counted as sent
+ *   cut:N[@S]                   after N statuses, send half of the next status, then close the
+ *                               socket (a FIN: everything before it still arrives); the cut
+ *                               status is not counted as sent and goes to the next stream
+ *   reset:N[@S]                 the same, but reset the socket (TCP RST): the client's kernel
+ *                               drops what the client had not read yet, so statuses counted as
+ *                               sent can be lost, as on a real network failure
  *   stall:N:DURATION[@S]        after N statuses, send nothing at all (not even keep-alives) for
  *                               DURATION (500ms, 10s, 2m), then carry on
  *   malformed:N[:json|text][@S] after N statuses, send one malformed message: a JSON object cut
@@ -39,7 +43,7 @@ import java.util.Locale;
  *
  * where {@code @S} is a stream number from 1, or {@code @*} for every stream; one-shot faults
  * default to {@code @1}. Faults due at the same count fire in the order listed, except that those
- * ending the stream (close, reset, disconnect) come after the others.
+ * ending the stream (close, cut, reset, disconnect) come after the others.
  */
 public final class FaultPlan {
   /** Applies to every stream. */
@@ -49,6 +53,7 @@ public final class FaultPlan {
   public enum Kind {
     HTTP,
     CLOSE,
+    CUT,
     RESET,
     STALL,
     MALFORMED,
@@ -245,6 +250,9 @@ public final class FaultPlan {
       case "close":
         args(p, 2, 2, "close:N[@S]");
         return simple(Kind.CLOSE, statuses(p[1]), oneShot);
+      case "cut":
+        args(p, 2, 2, "cut:N[@S]");
+        return simple(Kind.CUT, statuses(p[1]), oneShot);
       case "reset":
         args(p, 2, 2, "reset:N[@S]");
         return simple(Kind.RESET, statuses(p[1]), oneShot);
@@ -271,7 +279,7 @@ public final class FaultPlan {
         throw new IllegalArgumentException(
             "unknown kind '"
                 + p[0]
-                + "'; expected http, close, reset, stall, malformed, limit or disconnect");
+                + "'; expected http, close, cut, reset, stall, malformed, limit or disconnect");
     }
   }
 
@@ -375,6 +383,16 @@ public final class FaultPlan {
       return add(simple(Kind.CLOSE, checked(statuses), checkedStream(stream)));
     }
 
+    /** Cuts the status after the first {@code statuses} in half, then closes (stream 1). */
+    public Builder cutAfter(long statuses) {
+      return cutAfter(statuses, 1);
+    }
+
+    public Builder cutAfter(long statuses, int stream) {
+      return add(simple(Kind.CUT, checked(statuses), checkedStream(stream)));
+    }
+
+    /** Like {@link #cutAfter(long)} with a TCP reset: unread statuses may be lost (stream 1). */
     public Builder resetAfter(long statuses) {
       return resetAfter(statuses, 1);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -21,9 +22,17 @@ import java.util.function.Consumer;
  * number of reconnects. With several concurrent clients, a dropped connection's leftovers go to
  * whichever connection opens next.
  *
+ * <p>A stream that ends on the server's initiative (a fault) closes its queue before the client can
+ * see the end, and a new stream waits for closed ones to hand back; so a client reconnecting at
+ * once still gets the leftovers first. When the client ends a stream (it hangs up), its leftovers
+ * reach the next stream if the hang-up was noticed before that stream opened, which on loopback it
+ * is; otherwise they wait for the stream after.
+ *
  * <p>Thread-safe.
  */
 final class Hub implements AutoCloseable {
+  static final long HANDBACK_WAIT_NANOS = 2_000_000_000L;
+
   private final MessageSource source;
   private final RateLimiter limiter;
   private final int queueCapacity;
@@ -34,7 +43,10 @@ final class Hub implements AutoCloseable {
   private final Thread pump;
 
   final AtomicLong taken = new AtomicLong();
+
+  /** Statuses among the messages taken, counted as they are classified (see {@link Item}). */
   final AtomicLong takenStatuses = new AtomicLong();
+
   final AtomicLong redelivered = new AtomicLong();
   private volatile boolean exhausted;
   private volatile boolean closed;
@@ -68,10 +80,21 @@ final class Hub implements AutoCloseable {
     }
   }
 
-  /** A new connection's queue, preloaded with what earlier connections left undelivered. */
-  Subscriber subscribe() {
+  /**
+   * A new connection's queue, preloaded with what earlier connections left undelivered. A client
+   * reconnects as soon as it sees its stream end, possibly before the old stream's thread has
+   * handed back what it did not deliver; so this first waits (up to {@link #HANDBACK_WAIT_NANOS})
+   * for streams that are closed but not yet unsubscribed.
+   */
+  Subscriber subscribe() throws InterruptedException {
     Subscriber sub = new Subscriber(queueCapacity);
     synchronized (lock) {
+      long deadline = System.nanoTime() + HANDBACK_WAIT_NANOS;
+      long left = HANDBACK_WAIT_NANOS;
+      while (anyClosed() && left > 0) {
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+        left = deadline - System.nanoTime();
+      }
       if (!redelivery.isEmpty()) {
         redelivered.addAndGet(redelivery.size());
         sub.preload(redelivery.values());
@@ -94,6 +117,7 @@ final class Hub implements AutoCloseable {
     int statuses = 0;
     synchronized (lock) {
       subscribers.remove(sub);
+      lock.notifyAll();
       for (Item item : undelivered) {
         statuses += keep(item);
       }
@@ -102,6 +126,15 @@ final class Hub implements AutoCloseable {
       }
     }
     return statuses;
+  }
+
+  private boolean anyClosed() {
+    for (Subscriber s : subscribers) {
+      if (s.isClosed()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int keep(Item item) {
@@ -120,11 +153,10 @@ final class Hub implements AutoCloseable {
           log.accept("source exhausted after " + taken.get() + " messages");
           return;
         }
-        Item item = Item.of(++seq, raw);
+        Item item = Item.of(++seq, raw, takenStatuses);
         taken.incrementAndGet();
-        if (item.isStatus()) {
-          takenStatuses.incrementAndGet();
-        } else {
+        // Only pacing needs to know what the message is; unthrottled, connections parse it.
+        if (!limiter.unlimited() && !item.isStatus()) {
           limiter.refund();
         }
         publish(item);

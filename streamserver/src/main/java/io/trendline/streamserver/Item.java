@@ -3,39 +3,66 @@ package io.trendline.streamserver;
 import io.trendline.common.Status;
 import io.trendline.common.StreamMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One message taken from the source: classified once, encoded once, then shared (read-only) by
- * every connection it is offered to. Immutable.
+ * One message taken from the source: encoded once, classified once (by whichever thread needs it
+ * first: the pump when it paces statuses, else the first connection that filters it, so that an
+ * unthrottled stream parses on the connection's thread rather than the pump's), then shared by
+ * every connection it is offered to. Thread-safe.
  */
 final class Item {
   /** Position in the source, from 1: orders redelivery and removes its duplicates. */
   final long seq;
 
-  final StreamMessage message;
+  final String raw;
 
   /** The message and its {@code \r\n}, in UTF-8: what the stream carries after the length. */
   final byte[] bytes;
 
-  private Item(long seq, StreamMessage message, byte[] bytes) {
+  private final AtomicLong statusCount;
+  private volatile StreamMessage message;
+
+  private Item(long seq, String raw, AtomicLong statusCount) {
     this.seq = seq;
-    this.message = message;
-    this.bytes = bytes;
+    this.raw = raw;
+    this.bytes = encode(raw);
+    this.statusCount = statusCount;
   }
 
-  static Item of(long seq, String raw) {
-    return new Item(seq, StreamMessage.parse(raw), encode(raw));
+  /**
+   * @param statusCount incremented once if and when the item is classified as a status
+   */
+  static Item of(long seq, String raw, AtomicLong statusCount) {
+    return new Item(seq, raw, statusCount);
   }
 
   static byte[] encode(String message) {
     return (message + "\r\n").getBytes(StandardCharsets.UTF_8);
   }
 
+  StreamMessage message() {
+    StreamMessage m = message;
+    if (m == null) {
+      synchronized (this) {
+        m = message;
+        if (m == null) {
+          m = StreamMessage.parse(raw);
+          message = m;
+          if (m.isStatus()) {
+            statusCount.incrementAndGet();
+          }
+        }
+      }
+    }
+    return m;
+  }
+
   boolean isStatus() {
-    return message.isStatus();
+    return message().isStatus();
   }
 
   Status status() {
-    return message.status();
+    return message().status();
   }
 }

@@ -47,8 +47,11 @@ import java.util.function.Predicate;
  *
  * <p><b>One shared cursor.</b> Every stream reads the same source through one cursor, which moves
  * only while a stream is open; statuses a stream took but did not deliver are offered first to the
- * next stream that opens (see {@link StreamStats#requeued()}). A client that reconnects, however
- * often and however abruptly, therefore gets every status of the source once, in order.
+ * next stream that opens (see {@link StreamStats#requeued()}). A client that reconnects after
+ * faults ending its stream (HTTP errors, close, cut, disconnect, malformed messages) therefore gets
+ * every status of the source exactly once. "Sent" means handed to TCP: what a client had not read
+ * when it hung up itself, or when a {@code reset} fault reset the socket, is lost to it, as on a
+ * real network, while the server counts it as sent. Details in {@link FaultPlan}.
  *
  * <p><b>Threads.</b> {@link #start()} starts an accept thread, a pump thread (the source is read on
  * it only) and one thread per connection (two per stream); all are daemons. All public methods are

@@ -106,7 +106,10 @@ public final class StreamStats {
     return sourceMessages;
   }
 
-  /** Statuses taken from the source. */
+  /**
+   * Statuses taken from the source. Unthrottled, a message is classified by the first stream that
+   * filters it, so this may lag {@link #sourceMessages()} until streams have caught up.
+   */
   public long sourceStatuses() {
     return sourceStatuses;
   }

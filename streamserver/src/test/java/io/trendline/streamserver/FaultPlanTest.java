@@ -12,14 +12,14 @@ class FaultPlanTest {
   void parsesEveryKindAndPrintsItBack() {
     FaultPlan p =
         FaultPlan.parse(
-            "http:420:2, http:503, close:100, reset:5@2, stall:10:5s@*, malformed:3:text,"
+            "http:420:2, http:503, close:100, cut:4, reset:5@2, stall:10:5s@*, malformed:3:text,"
                 + " limit:50, disconnect:7:12@3");
     assertEquals(
-        "http:420:2,http:503:1,close:100@1,reset:5@2,stall:10:5s@*,malformed:3:text@1,"
+        "http:420:2,http:503:1,close:100@1,cut:4@1,reset:5@2,stall:10:5s@*,malformed:3:text@1,"
             + "limit:50:1@*,disconnect:7:12@3",
         p.toString());
     assertEquals(p.toString(), FaultPlan.parse(p.toString()).toString());
-    FaultPlan.Fault stall = p.faults().get(4);
+    FaultPlan.Fault stall = p.faults().get(5);
     assertEquals(FaultPlan.Kind.STALL, stall.kind());
     assertEquals(Duration.ofSeconds(5), stall.stall());
     assertEquals(FaultPlan.EVERY_STREAM, stall.stream());

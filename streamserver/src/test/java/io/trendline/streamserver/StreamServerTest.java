@@ -268,12 +268,12 @@ class StreamServerTest {
   }
 
   @Test
-  void resetFaultCutsAMessageAndItIsRedelivered() throws Exception {
+  void cutFaultBreaksOffAMessageAndItIsRedelivered() throws Exception {
     StreamServer server =
         start(
             StreamServer.builder()
                 .source(MessageSource.of(statuses(6, "bitcoin")))
-                .faults(FaultPlan.builder().resetAfter(2).build()));
+                .faults(FaultPlan.builder().cutAfter(2).build()));
     List<Long> got = new ArrayList<>();
     try (TestClient c = TestClient.stream(server, "bitcoin", true)) {
       got.add(id(c.next()));
@@ -288,8 +288,40 @@ class StreamServerTest {
     assertEquals(ids(1, 6), got);
     StreamStats s = server.awaitStats(st -> st.streamsActive() == 0, WAIT);
     assertEquals(2, s.stream(1).sent());
+    assertEquals("fault: cut after 2", s.stream(1).endReason());
     assertTrue(s.stream(1).requeued() >= 1);
     assertEquals(1, s.stream(1).faultsFired());
+  }
+
+  @Test
+  void resetFaultResetsTheSocketAndTheNextStreamResumesAfterWhatWasSent() throws Exception {
+    StreamServer server =
+        start(
+            StreamServer.builder()
+                .source(MessageSource.of(statuses(6, "bitcoin")))
+                .faults(FaultPlan.parse("reset:2")));
+    List<Long> got = new ArrayList<>();
+    try (TestClient c = TestClient.stream(server, "bitcoin", true)) {
+      // A reset may discard even complete messages the client had not read yet.
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> {
+                while (true) {
+                  got.add(id(c.next()));
+                }
+              });
+      assertTrue(got.size() <= 2, e + " after " + got);
+    }
+    List<Long> next = new ArrayList<>();
+    try (TestClient c = TestClient.stream(server, "bitcoin", true)) {
+      while (next.size() < 4) {
+        next.add(id(c.next()));
+      }
+    }
+    assertEquals(ids(3, 6), next);
+    StreamStats s = server.awaitStats(st -> st.streamsActive() == 0, WAIT);
+    assertEquals("fault: reset after 2", s.stream(1).endReason());
   }
 
   @Test
