@@ -227,7 +227,6 @@ final class Connection implements Runnable {
     out.flush();
     socket.setSoTimeout(0);
     Counters counters = new Counters(server.total);
-    StreamServer.StreamEntry entry = server.register(number, remote(), track, delimited, counters);
     Subscriber s;
     try {
       s = server.hub.subscribe();
@@ -236,6 +235,7 @@ final class Connection implements Runnable {
       return;
     }
     sub = s;
+    StreamServer.StreamEntry entry = server.register(number, remote(), track, delimited, counters);
     server.log(
         "stream "
             + number

@@ -122,8 +122,7 @@ public final class StreamServerMain {
       server =
           configure(new ConfigLoader(DEF, ENV_PREFIX).load(mergeFaultFlags(args), System.getenv()));
     } catch (ConfigException e) {
-      System.err.println("trendline-streamserver: " + e.getMessage());
-      System.err.println("Run with --help for the settings.");
+      System.err.println("trendline-streamserver: " + e.getMessage() + " (see --help)");
       System.exit(2);
       return;
     }
