@@ -126,7 +126,8 @@ class StreamServerTest {
       assertEquals(3_000_000, id(c.next()));
       assertEquals(Fixtures.limit(4), c.next());
       assertEquals("this line is not JSON", c.next());
-      StreamStats s = server.awaitStats(st -> st.offered() == 5, WAIT);
+      // Counters move just after the bytes leave: wait for them rather than racing the writer.
+      StreamStats s = server.awaitStats(st -> st.offered() == 5 && st.noticesSent() == 2, WAIT);
       ConnectionStats one = s.stream(1);
       assertEquals(2, one.sent());
       assertEquals(3, one.filteredOut());
