@@ -29,6 +29,10 @@ final class Connection implements Runnable {
 
   private static final int BATCH = 256;
   private static final int HEAD_TIMEOUT_MS = 30_000;
+
+  /** How long a reset fault waits after the partial message before resetting the socket. */
+  static final long RESET_GRACE_MS = 250;
+
   private static final Pattern CONSUMER_KEY =
       Pattern.compile("oauth_consumer_key\\s*=\\s*\"([^\"]*)\"");
 
@@ -403,6 +407,12 @@ final class Connection implements Runnable {
       String what = reset ? "reset" : "cut";
       server.log("stream " + number + ": fault " + what + " after " + written + " statuses");
       writer.flush();
+      if (reset) {
+        // A reset drops what the client has not read yet. Give a client that reads promptly the
+        // time to take everything before the cut (it then waits for the rest of the message),
+        // so the fault cuts one message, not an unknown number of them.
+        sleepQuietly(RESET_GRACE_MS);
+      }
       String reason = "fault: " + what + " after " + written;
       // Before the client can see the end, so that its reconnection waits for the hand-back.
       s.close(reason);
@@ -520,6 +530,14 @@ final class Connection implements Runnable {
       counters.sent(statuses);
       counters.noticesSent(notices);
       lastSend = System.nanoTime();
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -28,9 +28,10 @@ import java.util.Locale;
  *   cut:N[@S]                   after N statuses, send half of the next status, then close the
  *                               socket (a FIN: everything before it still arrives); the cut
  *                               status is not counted as sent and goes to the next stream
- *   reset:N[@S]                 the same, but reset the socket (TCP RST): the client's kernel
- *                               drops what the client had not read yet, so statuses counted as
- *                               sent can be lost, as on a real network failure
+ *   reset:N[@S]                 the same, but reset the socket (TCP RST) 250 ms after the
+ *                               partial status; the client's kernel drops whatever the client
+ *                               had not read by then, so a client slower than that loses
+ *                               statuses counted as sent, as on a real network failure
  *   stall:N:DURATION[@S]        after N statuses, send nothing at all (not even keep-alives) for
  *                               DURATION (500ms, 10s, 2m), then carry on
  *   malformed:N[:json|text][@S] after N statuses, send one malformed message: a JSON object cut
