@@ -1,0 +1,271 @@
+package io.trendline.consumer;
+
+import io.trendline.common.config.Config;
+import io.trendline.common.config.ConfigDef;
+import io.trendline.common.config.ConfigDef.Type;
+import io.trendline.common.config.ConfigException;
+import io.trendline.common.config.ConfigLoader;
+import io.trendline.common.config.Durations;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The consumer's settings, typed and validated once at start-up: defaults < properties file ({@code
+ * --config FILE}, shipped with {@code spark-submit --files}) < {@code TRENDLINE_CONSUMER_*}
+ * environment < {@code --key value} arguments (all the E-MapReduce console passes). Kafka consumer
+ * properties go under {@code kafka.}, Spark properties under {@code spark.}. Immutable;
+ * serializable so the stream graph can carry it into a checkpoint.
+ */
+public final class ConsumerSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public static final String ENV_PREFIX = "TRENDLINE_CONSUMER_";
+  static final String KAFKA = "kafka.";
+  static final String SPARK = "spark.";
+
+  static final ConfigDef DEF =
+      new ConfigDef()
+          .define("topic", Type.STRING, "tweets", ConfigDef.nonEmpty(), "Kafka topic to read.")
+          .define(
+              "batch.interval",
+              Type.DURATION,
+              "1s",
+              ConfigDef.atLeast(Duration.ofMillis(100)),
+              "Spark Streaming batch interval.")
+          .define(
+              "window",
+              Type.DURATION,
+              "300s",
+              ConfigDef.atLeast(Duration.ofMillis(100)),
+              "Length of the counting window; a multiple of batch.interval.")
+          .define(
+              "slide",
+              Type.DURATION,
+              "1s",
+              ConfigDef.atLeast(Duration.ofMillis(100)),
+              "How often the ranking is computed; a multiple of batch.interval.")
+          .define(
+              "checkpoint.dir",
+              Type.STRING,
+              ConfigDef.REQUIRED,
+              ConfigDef.nonEmpty(),
+              "Checkpoint directory (a local path, hdfs://, oss://). A restarted driver resumes"
+                  + " its windows from it; use a new one after a code change.")
+          .define(
+              "checkpoint.interval",
+              Type.DURATION,
+              "10s",
+              ConfigDef.atLeast(Duration.ofMillis(100)),
+              "How often the window state is checkpointed; a multiple of slide (several slides,"
+                  + " not every batch).")
+          .define("top", Type.INT, "10", ConfigDef.between(1, 10_000), "Rows of each ranking.")
+          .define(
+              "partitions",
+              Type.INT,
+              "0",
+              ConfigDef.between(0, 100_000),
+              "Partitions of the window state (0: Spark's default parallelism).")
+          .define("sink.console", Type.BOOLEAN, "true", "Print each ranking on stdout.")
+          .define(
+              "sink.kafka.topic",
+              Type.STRING,
+              "",
+              "Also send each ranking as one JSON record to this topic (same cluster).")
+          .define(
+              "sink.files.path",
+              Type.STRING,
+              "",
+              "Also write each ranking under PATH-<batch time ms>/ (hdfs://, oss://, file://),"
+                  + " as saveAsTextFiles does.")
+          .define(
+              "backpressure",
+              Type.BOOLEAN,
+              "false",
+              "Let Spark adapt the read rate to the processing rate"
+                  + " (spark.streaming.backpressure.enabled).")
+          .define(
+              "max.rate.per.partition",
+              Type.LONG,
+              "0",
+              ConfigDef.atLeast(0),
+              "Records per second per partition at most (0: no limit);"
+                  + " spark.streaming.kafka.maxRatePerPartition.")
+          .define(
+              "stop.file",
+              Type.STRING,
+              "",
+              "A path (hdfs://, oss://, file://) polled every batch interval: when it appears,"
+                  + " the application stops gracefully (finishes its batches, commits offsets).")
+          .define(
+              KAFKA + "bootstrap.servers",
+              Type.STRING,
+              "localhost:9092",
+              ConfigDef.nonEmpty(),
+              "Kafka brokers, host:port, comma-separated.")
+          .define(
+              KAFKA + "group.id",
+              Type.STRING,
+              "trendline-consumer",
+              ConfigDef.nonEmpty(),
+              "Consumer group: offsets are committed under it after each batch's output.")
+          .define(
+              KAFKA + "auto.offset.reset",
+              Type.STRING,
+              "latest",
+              ConfigDef.oneOf("latest", "earliest", "none"),
+              "Where to start with neither a checkpoint nor committed offsets.")
+          .passThrough(
+              KAFKA,
+              "Any other Kafka consumer property (security.protocol, sasl.*, ssl.*), passed"
+                  + " through to the consumer and to the Kafka sink's producer.")
+          .passThrough(
+              SPARK,
+              "Any Spark property, e.g. spark.master=local[2] for a local run (spark-submit"
+                  + " sets the master on a cluster).");
+
+  private final Map<String, Object> kafkaParams;
+  private final Map<String, String> sparkProperties;
+  private final String describe;
+  private final String topic;
+  private final long batchMs;
+  private final long windowMs;
+  private final long slideMs;
+  private final long checkpointMs;
+  private final String checkpointDir;
+  private final int top;
+  private final int partitions;
+  private final boolean consoleSink;
+  private final String kafkaSinkTopic;
+  private final String filesSinkPath;
+  private final String stopFile;
+
+  private ConsumerSettings(Config c) {
+    topic = c.getString("topic");
+    batchMs = c.getDuration("batch.interval").toMillis();
+    windowMs = multipleOf(c, "window", batchMs, "batch.interval");
+    slideMs = multipleOf(c, "slide", batchMs, "batch.interval");
+    if (slideMs > windowMs) {
+      throw ConfigException.invalid(
+          "slide", Durations.format(c.getDuration("slide")), "must not exceed window");
+    }
+    checkpointMs = multipleOf(c, "checkpoint.interval", slideMs, "slide");
+    checkpointDir = c.getString("checkpoint.dir");
+    top = c.getInt("top");
+    partitions = c.getInt("partitions");
+    consoleSink = c.getBoolean("sink.console");
+    kafkaSinkTopic = c.getString("sink.kafka.topic");
+    filesSinkPath = c.getString("sink.files.path");
+    stopFile = c.getString("stop.file");
+
+    kafkaParams = new HashMap<>();
+    kafkaParams.put("bootstrap.servers", c.getString(KAFKA + "bootstrap.servers"));
+    kafkaParams.put("group.id", c.getString(KAFKA + "group.id"));
+    kafkaParams.put("auto.offset.reset", c.getString(KAFKA + "auto.offset.reset"));
+    kafkaParams.putAll(c.passThrough(KAFKA));
+    // Offsets are committed after each batch's output, by the application; never by a timer.
+    kafkaParams.put("enable.auto.commit", false);
+    kafkaParams.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    kafkaParams.put(
+        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+
+    sparkProperties = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : c.passThrough(SPARK).entrySet()) {
+      sparkProperties.put(SPARK + e.getKey(), e.getValue());
+    }
+    sparkProperties.put("spark.streaming.stopGracefullyOnShutdown", "true");
+    sparkProperties.put(
+        "spark.streaming.backpressure.enabled", String.valueOf(c.getBoolean("backpressure")));
+    long maxRate = c.getLong("max.rate.per.partition");
+    if (maxRate > 0) {
+      sparkProperties.put("spark.streaming.kafka.maxRatePerPartition", String.valueOf(maxRate));
+    }
+    describe = c.describe();
+  }
+
+  private static long multipleOf(Config c, String key, long unitMs, String unitKey) {
+    long ms = c.getDuration(key).toMillis();
+    if (ms % unitMs != 0) {
+      throw ConfigException.invalid(
+          key,
+          Durations.format(c.getDuration(key)),
+          "must be a multiple of " + unitKey + " (" + unitMs + " ms)");
+    }
+    return ms;
+  }
+
+  public static ConsumerSettings load(String[] args, Map<String, String> env) {
+    return new ConsumerSettings(new ConfigLoader(DEF, ENV_PREFIX).load(args, env));
+  }
+
+  public static String help() {
+    return DEF.help(ENV_PREFIX);
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public long batchMs() {
+    return batchMs;
+  }
+
+  public long windowMs() {
+    return windowMs;
+  }
+
+  public long slideMs() {
+    return slideMs;
+  }
+
+  public long checkpointMs() {
+    return checkpointMs;
+  }
+
+  public String checkpointDir() {
+    return checkpointDir;
+  }
+
+  public int top() {
+    return top;
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  public boolean consoleSink() {
+    return consoleSink;
+  }
+
+  /** Empty when not set. */
+  public String kafkaSinkTopic() {
+    return kafkaSinkTopic;
+  }
+
+  /** Empty when not set. */
+  public String filesSinkPath() {
+    return filesSinkPath;
+  }
+
+  /** Empty when not set. */
+  public String stopFile() {
+    return stopFile;
+  }
+
+  /** Parameters for the Kafka direct stream (a copy). */
+  public Map<String, Object> kafkaParams() {
+    return new HashMap<>(kafkaParams);
+  }
+
+  /** Spark properties to set on the SparkConf (a copy). */
+  public Map<String, String> sparkProperties() {
+    return new LinkedHashMap<>(sparkProperties);
+  }
+
+  /** The settings the user changed, secrets hidden. */
+  public String describe() {
+    return describe;
+  }
+}

@@ -1,0 +1,148 @@
+package io.trendline.consumer;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.Serializable;
+import java.text.SimpleDateFormat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.TimeZone;
+import scala.Tuple2;
+
+/**
+ * One batch's ranking: the keywords of the window by count, descending, ties by keyword; records
+ * with no key are counted apart. Immutable.
+ */
+public final class Ranking implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** One row. */
+  public static final class Entry implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public final String keyword;
+    public final long count;
+
+    Entry(String keyword, long count) {
+      this.keyword = keyword;
+      this.count = count;
+    }
+
+    @Override
+    public String toString() {
+      return keyword + "=" + count;
+    }
+  }
+
+  public final long batchTime;
+  public final long windowMs;
+  public final long slideMs;
+  public final List<Entry> top;
+  public final int keys;
+  public final long total;
+  public final long invalid;
+
+  /** The previous batch's processing time in ms, -1 when unknown. */
+  public final long processingMs;
+
+  Ranking(
+      long batchTime,
+      long windowMs,
+      long slideMs,
+      List<Entry> top,
+      int keys,
+      long total,
+      long invalid,
+      long processingMs) {
+    this.batchTime = batchTime;
+    this.windowMs = windowMs;
+    this.slideMs = slideMs;
+    this.top = Collections.unmodifiableList(top);
+    this.keys = keys;
+    this.total = total;
+    this.invalid = invalid;
+    this.processingMs = processingMs;
+  }
+
+  /** Ranks the window's counts (as collected from the windowed stream). */
+  static Ranking of(
+      long batchTime,
+      long windowMs,
+      long slideMs,
+      List<Tuple2<String, Long>> counts,
+      int topN,
+      long processingMs) {
+    List<Entry> all = new ArrayList<>(counts.size());
+    long total = 0;
+    long invalid = 0;
+    for (Tuple2<String, Long> kv : counts) {
+      if (KeywordCounts.INVALID_KEY.equals(kv._1())) {
+        invalid += kv._2();
+      } else {
+        all.add(new Entry(kv._1(), kv._2()));
+        total += kv._2();
+      }
+    }
+    all.sort(
+        (a, b) ->
+            a.count != b.count ? Long.compare(b.count, a.count) : a.keyword.compareTo(b.keyword));
+    List<Entry> top = new ArrayList<>(all.subList(0, Math.min(topN, all.size())));
+    return new Ranking(batchTime, windowMs, slideMs, top, all.size(), total, invalid, processingMs);
+  }
+
+  /**
+   * One JSON object: {@code {"batchTime":ms,"windowMs":300000,"slideMs":1000,"top":[{"keyword":
+   * "bitcoin","count":12},...],"keys":4,"total":40,"invalidKeys":0,"processingMs":35}}.
+   */
+  public String toJson() {
+    JsonObject o = new JsonObject();
+    o.addProperty("batchTime", batchTime);
+    o.addProperty("windowMs", windowMs);
+    o.addProperty("slideMs", slideMs);
+    JsonArray rows = new JsonArray();
+    for (Entry e : top) {
+      JsonObject row = new JsonObject();
+      row.addProperty("keyword", e.keyword);
+      row.addProperty("count", e.count);
+      rows.add(row);
+    }
+    o.add("top", rows);
+    o.addProperty("keys", keys);
+    o.addProperty("total", total);
+    o.addProperty("invalidKeys", invalid);
+    o.addProperty("processingMs", processingMs);
+    return o.toString();
+  }
+
+  /** A readable table, headed with the batch time (UTC) and the window. */
+  public String toTable() {
+    SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+    f.setTimeZone(TimeZone.getTimeZone("UTC"));
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "--- %s UTC | window %ds, slide %ds | %d keywords, %d records%s ---%n",
+            f.format(new Date(batchTime)),
+            windowMs / 1000,
+            slideMs / 1000,
+            keys,
+            total,
+            invalid > 0 ? ", " + invalid + " without a key" : ""));
+    int width = 7;
+    for (Entry e : top) {
+      width = Math.max(width, e.keyword.length());
+    }
+    int rank = 1;
+    for (Entry e : top) {
+      sb.append(
+          String.format(Locale.ROOT, "%3d  %-" + width + "s %10d%n", rank++, e.keyword, e.count));
+    }
+    if (top.isEmpty()) {
+      sb.append("     (no records in the window)\n");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,174 @@
+package io.trendline.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.util.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
+
+/**
+ * The window semantics, deterministic: a manual clock moves only when the test says so, a queue
+ * stream feeds one prepared batch per tick, and each ranking is awaited from a queue (never a
+ * sleep).
+ */
+class WindowedCountsTest {
+  /** Rankings from the sink, in batch order. Static: the sink is serialized with the graph. */
+  static final BlockingQueue<Ranking> RANKINGS = new LinkedBlockingQueue<>();
+
+  static final class QueueSink implements RankingSink {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void accept(Ranking ranking) {
+      RANKINGS.add(ranking);
+    }
+  }
+
+  @TempDir Path checkpoint;
+  private JavaStreamingContext jssc;
+
+  @AfterEach
+  void stop() {
+    if (jssc != null) {
+      jssc.stop(true, false);
+    }
+    RANKINGS.clear();
+  }
+
+  private ConsumerSettings settings(String window, String top) {
+    return ConsumerSettings.load(
+        new String[] {
+          "--checkpoint.dir",
+          checkpoint.toString(),
+          "--window",
+          window,
+          "--top",
+          top,
+          "--checkpoint.interval",
+          "5s"
+        },
+        Collections.<String, String>emptyMap());
+  }
+
+  /** Starts the graph on a queue of prepared batches (one per tick) under a manual clock. */
+  private ManualClock start(ConsumerSettings s, List<List<String>> batches) {
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("window-test")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.ui.enabled", "false")
+            .set("spark.streaming.clock", "org.apache.spark.util.ManualClock");
+    jssc = new JavaStreamingContext(conf, new Duration(s.batchMs()));
+    jssc.checkpoint(s.checkpointDir());
+    Queue<JavaRDD<Tuple2<String, Long>>> queue = new LinkedList<>();
+    for (List<String> batch : batches) {
+      List<Tuple2<String, Long>> ones = new ArrayList<>();
+      for (String key : batch) {
+        ones.add(new Tuple2<>(KeywordCounts.keyOf(key), 1L));
+      }
+      queue.add(jssc.sparkContext().parallelize(ones, 2));
+    }
+    TrendsApp.buildGraph(
+        jssc.queueStream(queue, true).mapToPair(t -> t),
+        s,
+        Collections.<RankingSink>singletonList(new QueueSink()));
+    jssc.start();
+    return (ManualClock) jssc.ssc().scheduler().clock();
+  }
+
+  private static Ranking tick(ManualClock clock, long ms) throws InterruptedException {
+    clock.advance(ms);
+    Ranking r = RANKINGS.poll(60, TimeUnit.SECONDS);
+    assertNotNull(r, "a ranking per slide");
+    return r;
+  }
+
+  private static String rows(Ranking r) {
+    return r.top.toString();
+  }
+
+  @Test
+  void countsAddUpSlideAndExpireExactlyWhenTheirBatchLeavesTheWindow() throws Exception {
+    List<List<String>> batches =
+        Arrays.asList(
+            Arrays.asList("a", "a", "b"),
+            Arrays.asList("a"),
+            Collections.<String>emptyList(),
+            Arrays.asList("c"),
+            Collections.<String>emptyList(),
+            Collections.<String>emptyList(),
+            Collections.<String>emptyList(),
+            Collections.<String>emptyList(),
+            Collections.<String>emptyList());
+    ManualClock clock = start(settings("5s", "10"), batches);
+    String[] expected = {
+      "[a=2, b=1]", // t=1: batch 1
+      "[a=3, b=1]", // t=2
+      "[a=3, b=1]", // t=3
+      "[a=3, b=1, c=1]", // t=4
+      "[a=3, b=1, c=1]", // t=5: the window holds batches 1..5
+      "[a=1, c=1]", // t=6: batch 1 left
+      "[c=1]", // t=7: batch 2 left; a fell to zero and is gone
+      "[c=1]", // t=8
+      "[]" // t=9: batch 4 left; nothing remains
+    };
+    for (int i = 0; i < expected.length; i++) {
+      Ranking r = tick(clock, 1000);
+      assertEquals((i + 1) * 1000L, r.batchTime);
+      assertEquals(expected[i], rows(r), "at t=" + (i + 1));
+      assertEquals(r.top.size(), r.keys, "keys at zero are dropped, not kept as zero rows");
+    }
+  }
+
+  @Test
+  void theDefaultWindowHoldsARecordForExactlyThreeHundredSeconds() throws Exception {
+    List<List<String>> batches = new ArrayList<>();
+    batches.add(Arrays.asList("bitcoin", "IoT", "bitcoin"));
+    for (int i = 1; i < 302; i++) {
+      batches.add(Collections.<String>emptyList());
+    }
+    ManualClock clock = start(settings("300s", "10"), batches);
+    for (int t = 1; t <= 300; t++) {
+      Ranking r = tick(clock, 1000);
+      assertEquals("[bitcoin=2, IoT=1]", rows(r), "at t=" + t);
+      assertEquals(300_000L, r.windowMs);
+    }
+    assertEquals("[]", rows(tick(clock, 1000)), "at t=301 the first batch has left");
+  }
+
+  @Test
+  void rankingOrdersByCountThenKeywordKeepsTopNAndCountsRecordsWithoutKey() throws Exception {
+    ManualClock clock =
+        start(
+            settings("3s", "2"),
+            Arrays.asList(
+                Arrays.asList("b", "a", "c", "c", null, "", "d", "d"),
+                Collections.<String>emptyList()));
+    Ranking r = tick(clock, 1000);
+    assertEquals("[c=2, d=2]", rows(r), "ties by keyword, only the top 2");
+    assertEquals(4, r.keys);
+    assertEquals(6, r.total);
+    assertEquals(2, r.invalid, "a null and an empty key");
+    assertTrue(r.toTable().contains("2 without a key"), r.toTable());
+    assertTrue(r.toJson().contains("\"invalidKeys\":2"), r.toJson());
+  }
+}
