@@ -130,7 +130,7 @@ class ProducerIT {
   @Test
   void exactRecordsKeysAndCountsLandAcrossReconnects() throws Exception {
     Fixture f = fixture(20);
-    FaultPlan faults = FaultPlan.builder().closeAfter(17).resetAfter(55, 2).build();
+    FaultPlan faults = FaultPlan.builder().closeAfter(17).cutAfter(55, 2).build();
     try (StreamServer server =
         StreamServer.builder()
             .source(MessageSource.of(f.messages))
