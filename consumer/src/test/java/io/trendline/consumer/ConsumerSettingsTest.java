@@ -1,0 +1,107 @@
+package io.trendline.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trendline.common.config.ConfigDef;
+import io.trendline.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsumerSettingsTest {
+  private static final Map<String, String> NO_ENV = Collections.emptyMap();
+
+  private static ConsumerSettings load(String... args) {
+    return ConsumerSettings.load(args, NO_ENV);
+  }
+
+  @Test
+  void defaultsAreOneSecondBatchesOverAFiveMinuteWindow() {
+    ConsumerSettings s = load("--checkpoint.dir", "/tmp/x");
+    assertEquals(1000, s.batchMs());
+    assertEquals(300_000, s.windowMs());
+    assertEquals(1000, s.slideMs());
+    assertEquals(10_000, s.checkpointMs());
+    assertEquals(10, s.top());
+    Map<String, Object> kafka = s.kafkaParams();
+    assertEquals("latest", kafka.get("auto.offset.reset"));
+    assertEquals(false, kafka.get("enable.auto.commit"));
+    assertEquals("trendline-consumer", kafka.get("group.id"));
+    assertEquals("true", s.sparkProperties().get("spark.streaming.stopGracefullyOnShutdown"));
+  }
+
+  @Test
+  void kafkaAndSparkPropertiesPassThrough() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TRENDLINE_CONSUMER_KAFKA_SASL_MECHANISM", "PLAIN");
+    ConsumerSettings s =
+        ConsumerSettings.load(
+            new String[] {
+              "--checkpoint.dir", "hdfs:///ckpt",
+              "--kafka.security.protocol", "SASL_SSL",
+              "--spark.master", "local[2]",
+              "--max.rate.per.partition", "500",
+              "--backpressure"
+            },
+            env);
+    assertEquals("SASL_SSL", s.kafkaParams().get("security.protocol"));
+    assertEquals("PLAIN", s.kafkaParams().get("sasl.mechanism"));
+    assertEquals("local[2]", s.sparkProperties().get("spark.master"));
+    assertEquals("500", s.sparkProperties().get("spark.streaming.kafka.maxRatePerPartition"));
+    assertEquals("true", s.sparkProperties().get("spark.streaming.backpressure.enabled"));
+  }
+
+  @Test
+  void windowSlideAndCheckpointIntervalMustBeMultiples() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> load("--checkpoint.dir", "c", "--window", "1500ms"));
+    assertEquals(
+        "Invalid value '1500ms' for configuration window: must be a multiple of batch.interval"
+            + " (1000 ms)",
+        e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--batch.interval", "2s", "--slide", "3s"));
+    assertTrue(e.getMessage().contains("configuration slide"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--slide", "2s", "--checkpoint.interval", "5s"));
+    assertTrue(e.getMessage().contains("multiple of slide"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--window", "1s", "--slide", "2s"));
+    assertTrue(e.getMessage().contains("must not exceed window"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> load());
+    assertTrue(e.getMessage().startsWith("Missing required configuration checkpoint.dir"));
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--kafka.auto.offset.reset", "smallest"));
+    assertTrue(e.getMessage().contains("expected one of latest, earliest, none"));
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void theShippedConfigFileLoadsAndHelpListsEveryKey() {
+    Path conf = Paths.get("..", "conf", "consumer.properties");
+    assertTrue(Files.exists(conf));
+    ConsumerSettings s = load("--config", conf.toString());
+    assertEquals("tweets", s.topic());
+    assertEquals("checkpoint", s.checkpointDir());
+    String help = ConsumerSettings.help();
+    for (ConfigDef.Key key : ConsumerSettings.DEF.keys()) {
+      assertTrue(help.contains("--" + key.name + " "), key.name);
+    }
+  }
+}
