@@ -1,0 +1,302 @@
+package io.trendline.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.trendline.broker.KafkaBrokerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application's graph on the real Kafka direct stream, a real broker and a topic of three
+ * partitions, in local[2]: rankings (the sink path and the JSON Kafka sink) equal what was
+ * produced, committed offsets reach the end, and a driver restarted from its checkpoint goes on
+ * counting the same window with nothing counted twice and nothing lost.
+ */
+class ConsumerIT {
+  static final BlockingQueue<Ranking> RANKINGS = new LinkedBlockingQueue<>();
+
+  static final class QueueSink implements RankingSink {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void accept(Ranking ranking) {
+      RANKINGS.add(ranking);
+    }
+  }
+
+  private static Path dir;
+  private static KafkaBrokerProcess broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    dir = Files.createTempDirectory("consumer-it");
+    broker =
+        KafkaBrokerProcess.builder(dir.resolve("kafka"))
+            .topic("tweets", 3)
+            .topic("trends", 1)
+            .topic("restart", 3)
+            .start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static void produce(String topic, Map<String, Integer> counts) throws Exception {
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    p.put("acks", "all");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      int i = 0;
+      for (Map.Entry<String, Integer> e : counts.entrySet()) {
+        for (int n = 0; n < e.getValue(); n++) {
+          String key = e.getKey().equals("(null)") ? null : e.getKey();
+          producer.send(new ProducerRecord<>(topic, i++ % 3, key, "{\"id\":" + i + "}")).get();
+        }
+      }
+    }
+  }
+
+  private static ConsumerSettings settings(
+      String topic, String group, String checkpoint, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            Arrays.asList(
+                "--topic",
+                topic,
+                "--checkpoint.dir",
+                checkpoint,
+                "--checkpoint.interval",
+                "2s",
+                "--kafka.bootstrap.servers",
+                broker.bootstrapServers(),
+                "--kafka.group.id",
+                group,
+                "--kafka.auto.offset.reset",
+                "earliest",
+                "--sink.console",
+                "false"));
+    args.addAll(Arrays.asList(extra));
+    return ConsumerSettings.load(
+        args.toArray(new String[0]), Collections.<String, String>emptyMap());
+  }
+
+  private static SparkConf conf() {
+    return new SparkConf()
+        .setMaster("local[2]")
+        .setAppName("consumer-it")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.ui.enabled", "false");
+  }
+
+  private static JavaStreamingContext getOrCreate(ConsumerSettings s) {
+    List<RankingSink> sinks = new ArrayList<>(TrendsApp.sinks(s));
+    sinks.add(new QueueSink());
+    return JavaStreamingContext.getOrCreate(
+        s.checkpointDir(), () -> TrendsApp.createContext(s, conf(), sinks));
+  }
+
+  /** Waits for a ranking whose total (keyed records) reaches {@code total}. */
+  private static Ranking awaitTotal(long total) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    Ranking last = null;
+    while (System.nanoTime() < deadline) {
+      Ranking r = RANKINGS.poll(1, TimeUnit.SECONDS);
+      if (r != null) {
+        last = r;
+        if (r.total >= total) {
+          return r;
+        }
+      }
+    }
+    throw new AssertionError(
+        "no ranking reached " + total + "; last: " + (last == null ? null : last.top));
+  }
+
+  private static Map<String, Long> counts(Ranking r) {
+    Map<String, Long> m = new TreeMap<>();
+    for (Ranking.Entry e : r.top) {
+      m.put(e.keyword, e.count);
+    }
+    return m;
+  }
+
+  private static Map<String, Long> expected(Object... kv) {
+    Map<String, Long> m = new TreeMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], ((Integer) kv[i + 1]).longValue());
+    }
+    return m;
+  }
+
+  @Test
+  void rankingsMatchWhatWasProducedAndOffsetsAreCommitted() throws Exception {
+    RANKINGS.clear();
+    Map<String, Integer> sent = new TreeMap<>();
+    sent.put("bitcoin", 40);
+    sent.put("IoT", 25);
+    sent.put("5G", 25);
+    sent.put("blockchain", 7);
+    sent.put("", 2);
+    sent.put("(null)", 3);
+    produce("tweets", sent);
+    ConsumerSettings s =
+        settings(
+            "tweets", "it-group", dir.resolve("ckpt-1").toString(), "--sink.kafka.topic", "trends");
+    JavaStreamingContext jssc = getOrCreate(s);
+    jssc.start();
+    try {
+      Ranking r = awaitTotal(97);
+      assertEquals(expected("bitcoin", 40, "IoT", 25, "5G", 25, "blockchain", 7), counts(r));
+      assertEquals(
+          Arrays.asList("bitcoin", "5G", "IoT", "blockchain"),
+          keywords(r),
+          "by count, ties by keyword");
+      assertEquals(5, r.invalid, "two empty and three null keys");
+      assertEquals(97, r.total);
+
+      JsonObject json = awaitJsonRanking(97);
+      assertEquals(300_000, json.get("windowMs").getAsLong());
+      assertEquals(5, json.get("invalidKeys").getAsLong());
+      Map<String, Long> fromJson = new TreeMap<>();
+      for (JsonElement e : json.getAsJsonArray("top")) {
+        fromJson.put(
+            e.getAsJsonObject().get("keyword").getAsString(),
+            e.getAsJsonObject().get("count").getAsLong());
+      }
+      assertEquals(counts(r), fromJson);
+
+      assertEquals(102L, awaitCommitted("tweets", "it-group", 102), "offsets committed to the end");
+    } finally {
+      jssc.stop(true, true);
+    }
+  }
+
+  @Test
+  void aDriverRestartedFromItsCheckpointContinuesTheWindow() throws Exception {
+    RANKINGS.clear();
+    String checkpoint = dir.resolve("ckpt-restart").toString();
+    Map<String, Integer> first = new TreeMap<>();
+    first.put("a", 3);
+    first.put("b", 2);
+    produce("restart", first);
+    JavaStreamingContext jssc = getOrCreate(settings("restart", "restart-group", checkpoint));
+    jssc.start();
+    try {
+      assertEquals(expected("a", 3, "b", 2), counts(awaitTotal(5)));
+      awaitCommitted("restart", "restart-group", 5);
+    } finally {
+      jssc.stop(true, true); // graceful: every batch done, the checkpoint written
+    }
+
+    RANKINGS.clear();
+    Map<String, Integer> second = new TreeMap<>();
+    second.put("a", 1);
+    second.put("c", 4);
+    produce("restart", second);
+    JavaStreamingContext restarted = getOrCreate(settings("restart", "restart-group", checkpoint));
+    restarted.start();
+    try {
+      Ranking r = awaitTotal(10);
+      assertEquals(expected("a", 4, "b", 2, "c", 4), counts(r), "nothing twice, nothing lost");
+      // And it stays so: later batches neither add nor drop anything.
+      for (int i = 0; i < 3; i++) {
+        Ranking later = RANKINGS.poll(30, TimeUnit.SECONDS);
+        assertTrue(later != null && later.total == 10, "later batches keep the window");
+      }
+    } finally {
+      restarted.stop(true, true);
+    }
+  }
+
+  private static List<String> keywords(Ranking r) {
+    List<String> k = new ArrayList<>();
+    for (Ranking.Entry e : r.top) {
+      k.add(e.keyword);
+    }
+    return k;
+  }
+
+  private static KafkaConsumer<String, String> reader(String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    if (group != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static JsonObject awaitJsonRanking(long total) {
+    try (KafkaConsumer<String, String> c = reader(null)) {
+      TopicPartition tp = new TopicPartition("trends", 0);
+      c.assign(Collections.singletonList(tp));
+      c.seekToBeginning(Collections.singletonList(tp));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(500))) {
+          JsonObject o = JsonParser.parseString(rec.value()).getAsJsonObject();
+          if (o.get("total").getAsLong() >= total) {
+            return o;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no JSON ranking with total " + total);
+  }
+
+  /** Waits until the group's committed offsets, summed over partitions, reach {@code end}. */
+  private static long awaitCommitted(String topic, String group, long end)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long sum = 0;
+    try (KafkaConsumer<String, String> c = reader(group)) {
+      while (System.nanoTime() < deadline) {
+        sum = 0;
+        for (int p = 0; p < 3; p++) {
+          OffsetAndMetadata o = c.committed(new TopicPartition(topic, p));
+          sum += o == null ? 0 : o.offset();
+        }
+        if (sum >= end) {
+          return sum;
+        }
+        Thread.sleep(200); // polling interval of a condition with a deadline
+      }
+    }
+    return sum;
+  }
+}
