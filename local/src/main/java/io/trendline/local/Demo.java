@@ -1,0 +1,529 @@
+package io.trendline.local;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.trendline.broker.KafkaBrokerProcess;
+import io.trendline.common.KeywordList;
+import io.trendline.common.config.Config;
+import io.trendline.common.config.ConfigDef;
+import io.trendline.common.config.ConfigDef.Type;
+import io.trendline.common.config.ConfigException;
+import io.trendline.common.config.ConfigLoader;
+import io.trendline.common.config.Durations;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.text.SimpleDateFormat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The whole pipeline on one machine: a real Kafka broker, the stream server generating (or
+ * replaying) statuses, the producer jar pointed at it with throwaway credentials, and the consumer
+ * jar in Spark local mode; shows the consumer's ranking every second with a status line, until
+ * Ctrl-C or {@code --duration}; then stops everything in order (producer, stream server, consumer
+ * once it has counted all that was sent, broker) and says where the logs are. Each component logs
+ * to its own file under {@code run/<id>/}.
+ */
+public final class Demo {
+  static final String ENV_PREFIX = "TRENDLINE_DEMO_";
+  static final String RANKINGS_TOPIC = "trends";
+
+  static final ConfigDef DEF =
+      new ConfigDef()
+          .define(
+              "keywords",
+              Type.STRING,
+              "bitcoin,blockchain,IoT,5G",
+              v -> KeywordList.parse((String) v),
+              "Track terms, comma-separated.")
+          .define(
+              "rate",
+              Type.INT,
+              "50",
+              ConfigDef.between(1, 100_000),
+              "Statuses per second the stream server emits.")
+          .define(
+              "replay",
+              Type.STRING,
+              "",
+              "A JSON-lines capture to replay (looping) instead of generated statuses.")
+          .define(
+              "duration",
+              Type.DURATION,
+              "0s",
+              "Stop by itself after this long (0s: run until Ctrl-C).")
+          .define(
+              "bootstrap.servers",
+              Type.STRING,
+              "",
+              "An external Kafka cluster (host:port,...) instead of the embedded broker; its"
+                  + " topics must exist or automatic creation be allowed.")
+          .define("topic", Type.STRING, "tweets", ConfigDef.nonEmpty(), "The statuses topic.")
+          .define(
+              "partitions",
+              Type.INT,
+              "3",
+              ConfigDef.between(1, 64),
+              "Partitions of the statuses topic on the embedded broker.")
+          .define("window", Type.DURATION, "300s", "The ranking's window.")
+          .define("top", Type.INT, "10", ConfigDef.between(1, 100), "Rows of the ranking.")
+          .define("home", Type.STRING, ".", "The project checkout (where the jars were built).")
+          .define(
+              "seed",
+              Type.LONG,
+              "42",
+              "Seed of the generated stream (the same seed gives the same statuses).");
+
+  private final Config config;
+  private final Layout layout;
+  private final PrintStream out;
+  private final String runId;
+  private final Path runDir;
+  private final List<ChildProcess> children = new ArrayList<>();
+  private KafkaBrokerProcess broker;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+  Demo(Config config, PrintStream out) {
+    this.config = config;
+    this.layout = new Layout(Paths.get(config.getString("home")));
+    this.out = out;
+    SimpleDateFormat f = new SimpleDateFormat("yyyyMMdd-HHmmss", Locale.ROOT);
+    f.setTimeZone(TimeZone.getTimeZone("UTC"));
+    this.runId = f.format(new Date()) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    this.runDir = layout.home.resolve("run").resolve(runId);
+  }
+
+  public static void main(String[] args) {
+    if (ConfigLoader.wantsHelp(args)) {
+      System.out.println("usage: scripts/demo.sh [--key value]...\n");
+      System.out.print(DEF.help(ENV_PREFIX));
+      return;
+    }
+    Config config;
+    try {
+      config = new ConfigLoader(DEF, ENV_PREFIX).load(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Demo demo = new Demo(config, System.out);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              demo.stopRequested.set(true);
+              try {
+                done.await(3, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int code;
+    try {
+      code = demo.run();
+    } catch (RuntimeException e) {
+      System.err.println("error: " + e.getMessage());
+      code = 1;
+    } finally {
+      demo.stopAll();
+      done.countDown();
+    }
+    if (!demo.stopRequested.get()) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      System.exit(code);
+    }
+  }
+
+  int run() {
+    try {
+      Files.createDirectories(runDir);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create " + runDir, e);
+    }
+    String keywords = config.getString("keywords");
+    String topic = config.getString("topic");
+    out.println("Trendline local run " + runId + " (logs in " + runDir + ")");
+
+    String bootstrap = config.getString("bootstrap.servers");
+    if (bootstrap.isEmpty()) {
+      step("Kafka broker");
+      broker =
+          KafkaBrokerProcess.builder(runDir.resolve("kafka"))
+              .topic(topic, config.getInt("partitions"))
+              .topic(RANKINGS_TOPIC, 1)
+              .jvmOption("-Dtrendline.run=" + runId)
+              .start();
+      bootstrap = broker.bootstrapServers();
+      done("on " + bootstrap);
+    }
+
+    step("stream server");
+    List<String> serverArgs = new ArrayList<>();
+    serverArgs.addAll(Arrays.asList("-jar", layout.streamServerJar().toString(), "--port", "0"));
+    String replay = config.getString("replay");
+    if (replay.isEmpty()) {
+      serverArgs.addAll(
+          Arrays.asList(
+              "--generate", "--keywords", keywords, "--seed", config.getLong("seed") + ""));
+    } else {
+      serverArgs.addAll(
+          Arrays.asList("--replay", Paths.get(replay).toAbsolutePath().toString(), "--loop"));
+    }
+    serverArgs.addAll(Arrays.asList("--rate", String.valueOf(config.getInt("rate"))));
+    ChildProcess server =
+        start(
+            "stream server",
+            Arrays.asList("-Xmx256m"),
+            serverArgs,
+            Collections.<String, String>emptyMap(),
+            "streamserver.log");
+    String streamUrl = server.awaitLine(Pattern.compile("TRENDLINE-STREAM READY (\\S+)"), 60_000);
+    done("at " + streamUrl + (replay.isEmpty() ? ", generating" : ", replaying " + replay));
+
+    step("producer");
+    Map<String, String> credentials = new HashMap<>();
+    // Throwaway credentials: the local stream server checks only that a request is signed.
+    credentials.put("TWITTER_CONSUMER_KEY", "local-demo");
+    credentials.put("TWITTER_CONSUMER_SECRET", "local-demo");
+    credentials.put("TWITTER_ACCESS_TOKEN", "local-demo");
+    credentials.put("TWITTER_ACCESS_TOKEN_SECRET", "local-demo");
+    ChildProcess producer =
+        start(
+            "producer",
+            Arrays.asList("-Xmx256m"),
+            Arrays.asList(
+                "-jar",
+                layout.producerJar().toString(),
+                "--keywords",
+                keywords,
+                "--stream.host",
+                streamUrl,
+                "--topic",
+                topic,
+                "--kafka.bootstrap.servers",
+                bootstrap,
+                "--report.interval",
+                "1s"),
+            credentials,
+            "producer.log");
+    producer.awaitLine(Pattern.compile("(Kafka topic .* is ready)"), 60_000);
+    done("java -jar " + layout.home.relativize(layout.producerJar()));
+
+    step("consumer (Spark local[2])");
+    List<String> jvm = new ArrayList<>(Arrays.asList("-Xmx1g", "-Dspark.driver.host=127.0.0.1"));
+    jvm.addAll(SparkLocal.jvmOptions());
+    ChildProcess consumer =
+        start(
+            "consumer",
+            jvm,
+            Arrays.asList(
+                "-cp",
+                layout.consumerClasspath(),
+                "io.trendline.consumer.TrendsApp",
+                "--spark.master",
+                "local[2]",
+                "--kafka.bootstrap.servers",
+                bootstrap,
+                "--topic",
+                topic,
+                "--kafka.auto.offset.reset",
+                "earliest",
+                "--checkpoint.dir",
+                runDir.resolve("checkpoint").toUri().toString(),
+                "--window",
+                Durations.format(config.getDuration("window")),
+                "--top",
+                String.valueOf(config.getInt("top")),
+                "--sink.kafka.topic",
+                RANKINGS_TOPIC),
+            Collections.<String, String>emptyMap(),
+            "consumer.log");
+    done("spark local[2], window " + Durations.format(config.getDuration("window")));
+
+    return show(bootstrap, topic, producer, server, consumer);
+  }
+
+  /** Displays rankings until the duration ends or a stop is requested, then stops in order. */
+  private int show(
+      String bootstrap,
+      String topic,
+      ChildProcess producer,
+      ChildProcess server,
+      ChildProcess consumer) {
+    Duration duration = config.getDuration("duration");
+    long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+    RankingReader rankings = new RankingReader(bootstrap, RANKINGS_TOPIC);
+    try {
+      JsonObject last = null;
+      while (!stopRequested.get() && System.nanoTime() < deadline) {
+        for (ChildProcess c : Arrays.asList(server, producer, consumer)) {
+          if (!c.isAlive()) {
+            throw new IllegalStateException(
+                "the " + c.name() + " stopped unexpectedly; " + c.tail(15));
+          }
+        }
+        JsonObject ranking = rankings.poll(500);
+        if (ranking != null) {
+          last = ranking;
+          render(ranking, producer, rankings.recordsIn(topic));
+        }
+      }
+      out.println();
+      out.println("Stopping: producer first, so that the consumer can count everything it sent...");
+      int producerExit = producer.stop(60_000);
+      long acked = ackedBy(producer);
+      server.stop(10_000);
+      long deadlineCatchUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long inTopic = rankings.recordsIn(topic);
+      while (last == null || (total(last) < inTopic && System.nanoTime() < deadlineCatchUp)) {
+        JsonObject r = rankings.poll(500);
+        if (r != null) {
+          last = r;
+        }
+        if (System.nanoTime() > deadlineCatchUp) {
+          break;
+        }
+      }
+      int consumerExit = consumer.stop(90_000);
+      long counted = last == null ? 0 : total(last);
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "Producer acknowledged %d records (exit %d); %d are in the topic; the last ranking"
+                  + " counted %d in its window (consumer exit %d).",
+              acked,
+              producerExit,
+              inTopic,
+              counted,
+              consumerExit));
+      out.println(
+          "DEMO-SUMMARY run="
+              + runId
+              + " acked="
+              + acked
+              + " in-topic="
+              + inTopic
+              + " counted="
+              + counted
+              + " keywords="
+              + keywordsOf(last));
+      return producerExit == 0 ? 0 : 1;
+    } finally {
+      rankings.close();
+    }
+  }
+
+  private void render(JsonObject ranking, ChildProcess producer, long recordsInTopic) {
+    StringBuilder sb = new StringBuilder();
+    if (System.console() != null) {
+      sb.append("\033[H\033[2J");
+    }
+    sb.append(RankingText.table(ranking));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "producer %s | records in Kafka %d | batch %s%n",
+            latestProducerRate(producer),
+            recordsInTopic,
+            RankingText.processing(ranking)));
+    out.print(sb);
+    out.flush();
+  }
+
+  static long total(JsonObject ranking) {
+    JsonElement t = ranking.get("total");
+    if (t != null && t.isJsonPrimitive()) {
+      return t.getAsLong();
+    }
+    long sum = 0;
+    for (JsonElement e : RankingText.rows(ranking)) {
+      sum += e.getAsJsonObject().get("count").getAsLong();
+    }
+    return sum;
+  }
+
+  static String keywordsOf(JsonObject ranking) {
+    if (ranking == null) {
+      return "";
+    }
+    List<String> k = new ArrayList<>();
+    for (JsonElement e : RankingText.rows(ranking)) {
+      k.add(e.getAsJsonObject().get("keyword").getAsString());
+    }
+    return String.join(",", k);
+  }
+
+  private static final Pattern PROGRESS =
+      Pattern.compile("^in ([0-9.]+) msg/s .*sent (\\d+) acked (\\d+)");
+  private static final Pattern FINAL =
+      Pattern.compile("Records sent (\\d+), acknowledged (\\d+), failed (\\d+)");
+
+  private static String latestProducerRate(ChildProcess producer) {
+    List<String> lines = producer.readLog();
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      Matcher m = PROGRESS.matcher(lines.get(i));
+      if (m.find()) {
+        return m.group(1) + " msg/s, " + m.group(3) + " acked";
+      }
+    }
+    return "starting";
+  }
+
+  private static long ackedBy(ChildProcess producer) {
+    for (String line : producer.readLog()) {
+      Matcher m = FINAL.matcher(line);
+      if (m.find()) {
+        return Long.parseLong(m.group(2));
+      }
+    }
+    return -1;
+  }
+
+  private ChildProcess start(
+      String name, List<String> jvm, List<String> args, Map<String, String> env, String log) {
+    ChildProcess c = ChildProcess.startJava(name, runId, jvm, args, env, runDir.resolve(log));
+    children.add(c);
+    return c;
+  }
+
+  /** Stops whatever still runs, newest first, then the broker. Idempotent. */
+  void stopAll() {
+    for (int i = children.size() - 1; i >= 0; i--) {
+      children.get(i).stop(30_000);
+    }
+    children.clear();
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+    out.println("Stopped. Logs: " + runDir);
+  }
+
+  private void step(String what) {
+    out.print("Starting " + what + "... ");
+    out.flush();
+  }
+
+  private void done(String detail) {
+    out.println(detail);
+  }
+
+  /** Reads rankings (one JSON record per batch) from the consumer's Kafka sink. */
+  static final class RankingReader implements AutoCloseable {
+    private final KafkaConsumer<String, String> consumer;
+
+    RankingReader(String bootstrap, String topic) {
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+      consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo info : consumer.partitionsFor(topic)) {
+        partitions.add(new TopicPartition(topic, info.partition()));
+      }
+      consumer.assign(partitions);
+    }
+
+    /** The newest ranking that arrived within {@code timeoutMs}, or null. */
+    JsonObject poll(long timeoutMs) {
+      JsonObject newest = null;
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(timeoutMs))) {
+        try {
+          newest = JsonParser.parseString(r.value()).getAsJsonObject();
+        } catch (RuntimeException e) {
+          // not a ranking: skip it
+        }
+      }
+      return newest;
+    }
+
+    /** Records in all partitions of {@code topic} (end offsets minus beginning offsets). */
+    long recordsIn(String topic) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (PartitionInfo info : consumer.partitionsFor(topic)) {
+        tps.add(new TopicPartition(topic, info.partition()));
+      }
+      long n = 0;
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(tps);
+      for (TopicPartition tp : tps) {
+        n += end.get(tp) - begin.get(tp);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Formats a ranking record. */
+  static final class RankingText {
+    private RankingText() {}
+
+    static JsonArray rows(JsonObject ranking) {
+      JsonElement top = ranking.get("top");
+      return top != null && top.isJsonArray() ? top.getAsJsonArray() : new JsonArray();
+    }
+
+    static String processing(JsonObject ranking) {
+      JsonElement p = ranking.get("processingMs");
+      return p == null || p.isJsonNull() || p.getAsLong() < 0 ? "-" : p.getAsLong() + " ms";
+    }
+
+    static String table(JsonObject ranking) {
+      SimpleDateFormat f = new SimpleDateFormat("HH:mm:ss", Locale.ROOT);
+      long batch = ranking.get("batchTime").getAsLong();
+      long window = ranking.get("windowMs").getAsLong();
+      StringBuilder sb = new StringBuilder();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Trends at %s, last %s%n",
+              f.format(new Date(batch)),
+              Durations.format(Duration.ofMillis(window))));
+      sb.append(String.format(Locale.ROOT, "  %-4s %-24s %8s%n", "#", "keyword", "count"));
+      int rank = 1;
+      for (JsonElement e : rows(ranking)) {
+        JsonObject row = e.getAsJsonObject();
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %-4d %-24s %8d%n",
+                rank++,
+                row.get("keyword").getAsString(),
+                row.get("count").getAsLong()));
+      }
+      return sb.toString();
+    }
+  }
+}
