@@ -169,7 +169,7 @@ public final class TrendsApp {
 
   /**
    * Waits for the context to end; if a stop file is set, checks for it every batch interval and
-   * stops gracefully when it appears.
+   * stops gracefully when it appears, then removes it.
    */
   static void awaitStop(JavaStreamingContext jssc, ConsumerSettings settings) throws Exception {
     if (settings.stopFile().isEmpty()) {
@@ -183,6 +183,11 @@ public final class TrendsApp {
       if (fs.exists(stop)) {
         System.err.println("Stop file " + stop + " found: stopping gracefully.");
         jssc.stop(true, true);
+        // Consumed: the next start on this checkpoint must not stop at once.
+        if (!fs.delete(stop, false)) {
+          System.err.println(
+              "Could not remove the stop file " + stop + ": remove it before restarting.");
+        }
         return;
       }
     }

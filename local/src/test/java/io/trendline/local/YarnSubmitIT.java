@@ -1,6 +1,7 @@
 package io.trendline.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
-import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +78,9 @@ class YarnSubmitIT {
   private static KafkaBrokerProcess broker;
   private static Path hadoopConfDir;
   private static String hdfsUri;
+  private static Path sparkSubmit;
+  private static final Path HOME = Paths.get("..").toAbsolutePath().normalize();
+  private static final Layout LAYOUT = new Layout(HOME);
 
   @BeforeAll
   static void startClusters() throws Exception {
@@ -86,7 +89,9 @@ class YarnSubmitIT {
         KafkaBrokerProcess.builder(dir.resolve("kafka"))
             .topic("tweets", 3)
             .topic("trends", 1)
+            .topic("trends-emr", 1)
             .start();
+    produce(SENT);
 
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
@@ -122,6 +127,21 @@ class YarnSubmitIT {
         client.writeXml(out);
       }
     }
+
+    // bin/spark-submit of a Spark installation: SparkSubmit on Spark's jars, with
+    // HADOOP_CONF_DIR on the classpath, where Hadoop reads the cluster's addresses.
+    sparkSubmit = Files.createDirectories(dir.resolve("bin")).resolve("spark-submit");
+    Files.write(
+        sparkSubmit,
+        Arrays.asList(
+            "#!/bin/sh",
+            "exec '"
+                + Paths.get(System.getProperty("java.home"), "bin", "java")
+                + "' -Xmx512m -cp \"$HADOOP_CONF_DIR:"
+                + LAYOUT.sparkLib()
+                + "/*\" org.apache.spark.deploy.SparkSubmit \"$@\""),
+        StandardCharsets.UTF_8);
+    sparkSubmit.toFile().setExecutable(true);
   }
 
   @AfterAll
@@ -137,79 +157,153 @@ class YarnSubmitIT {
     }
   }
 
-  @Test
-  void theSubmittedJarCountsWhatWasProducedAndStopsCleanly() throws Exception {
-    Map<String, Integer> sent = new TreeMap<>();
-    sent.put("bitcoin", 30);
-    sent.put("IoT", 20);
-    sent.put("5G", 12);
-    sent.put("blockchain", 5);
-    produce(sent);
+  /** What both submissions are sent, once. */
+  private static final Map<String, Integer> SENT = new TreeMap<>();
 
-    Path home = Paths.get("..").toAbsolutePath().normalize();
-    Layout layout = new Layout(home);
-    String checkpoint = hdfsUri + "/trendline/checkpoint";
-    String stopFile = hdfsUri + "/trendline/STOP";
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.add("-cp");
-    // As bin/spark-submit does: HADOOP_CONF_DIR goes on the classpath, where Hadoop reads it.
-    cmd.add(hadoopConfDir + File.pathSeparator + layout.sparkLib() + File.separator + "*");
-    cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(submitArguments(layout));
-    cmd.add(layout.consumerJar().toString());
-    cmd.addAll(
+  static {
+    SENT.put("bitcoin", 30);
+    SENT.put("IoT", 20);
+    SENT.put("5G", 12);
+    SENT.put("blockchain", 5);
+  }
+
+  @Test
+  void submitYarnScriptRunsTheJarInClusterModeAndAStopFileEndsItCleanly() throws Exception {
+    String checkpoint = hdfsUri + "/trendline/script/checkpoint";
+    String stopFile = hdfsUri + "/trendline/script/STOP";
+    // The operator's configuration file, shipped by the script with --files.
+    Path config = dir.resolve("consumer.properties");
+    Files.write(
+        config,
         Arrays.asList(
-            "--kafka.bootstrap.servers",
-            broker.bootstrapServers(),
-            "--topic",
-            "tweets",
-            "--kafka.auto.offset.reset",
-            "earliest",
-            "--checkpoint.dir",
-            checkpoint,
-            "--sink.kafka.topic",
-            "trends",
-            "--stop.file",
-            stopFile));
-    Path submitLog = dir.resolve("spark-submit.log");
+            "topic=tweets",
+            "kafka.bootstrap.servers=" + broker.bootstrapServers(),
+            "kafka.group.id=trendline-script",
+            "kafka.auto.offset.reset=earliest",
+            "checkpoint.dir=" + checkpoint,
+            "sink.kafka.topic=trends",
+            "stop.file=" + stopFile),
+        StandardCharsets.UTF_8);
+    List<String> cmd = new ArrayList<>();
+    cmd.add("bash");
+    cmd.add(HOME.resolve("scripts/submit-yarn.sh").toString());
+    cmd.add("--config");
+    cmd.add(config.toString());
+    cmd.add("--name");
+    cmd.add("trendline-script-it");
+    cmd.add("--java-options");
+    cmd.add(opens());
+    cmd.addAll(miniClusterSizing());
+    cmd.add("--conf");
+    cmd.add(sparkJarsConf());
+    ApplicationId app = submit(cmd, "submit-yarn.log");
+    checkRankingsAndStop(app, "trends", checkpoint, stopFile);
+    // conf/log4j-yarn.properties, shipped with --files, took over the driver's logging.
+    assertTrue(containerFiles(app, "spark.log") > 0, "the driver logged to a rolled spark.log");
+  }
+
+  @Test
+  void theEmrParameterStringWithItsOssrefResolvedIsAcceptedBySparkSubmit() throws Exception {
+    String checkpoint = hdfsUri + "/trendline/emr/checkpoint";
+    String stopFile = hdfsUri + "/trendline/emr/STOP";
+    Path config = dir.resolve("emr.properties");
+    Files.write(
+        config,
+        Arrays.asList(
+            "# as an operator writes it",
+            "topic = tweets",
+            "kafka.bootstrap.servers=" + broker.bootstrapServers(),
+            "kafka.group.id=trendline-emr",
+            "kafka.auto.offset.reset=earliest",
+            "checkpoint.dir=" + checkpoint,
+            "sink.kafka.topic=trends-emr",
+            "stop.file=" + stopFile),
+        StandardCharsets.UTF_8);
+    String ossref = "ossref://my-bucket/trendline/trendline-consumer.jar";
+    List<String> cmd = new ArrayList<>();
+    cmd.add("bash");
+    cmd.add(HOME.resolve("scripts/emr-job.sh").toString());
+    cmd.add("--jar");
+    cmd.add(ossref);
+    cmd.add("--config");
+    cmd.add(config.toString());
+    cmd.add("--name");
+    cmd.add("trendline-emr-it");
+    cmd.addAll(miniClusterSizing());
+    for (String key :
+        new String[] {
+          "spark.driver.extraJavaOptions",
+          "spark.executor.extraJavaOptions",
+          "spark.yarn.am.extraJavaOptions"
+        }) {
+      cmd.add("--conf");
+      cmd.add(key + "=" + opens());
+    }
+    cmd.add("--conf");
+    cmd.add(sparkJarsConf());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String printed = new String(readAll(p), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), printed);
+    assertEquals(1, printed.split("\n").length, "one line to paste: " + printed);
+    assertTrue(printed.contains(" " + ossref + " "), printed);
+
+    // What the console does: download the jar, put its local path in place of the ossref URI,
+    // and hand the string to spark-submit (here, a shell parses its quoting).
+    String resolved = printed.replace(ossref, LAYOUT.consumerJar().toString());
+    ApplicationId app =
+        submit(Arrays.asList("bash", "-c", "exec \"$SPARK_SUBMIT\" " + resolved), "emr.log");
+    checkRankingsAndStop(app, "trends-emr", checkpoint, stopFile);
+  }
+
+  /** Runs a submission command with the cluster's configuration; returns its application. */
+  private static ApplicationId submit(List<String> cmd, String logName) throws Exception {
+    Path log = dir.resolve(logName);
     ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(submitLog.toFile());
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("HADOOP_CONF_DIR", hadoopConfDir.toString());
+    pb.environment().put("SPARK_SUBMIT", sparkSubmit.toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process submit = pb.start();
     boolean returned = submit.waitFor(3, TimeUnit.MINUTES);
     if (!returned) {
       submit.destroyForcibly().waitFor();
     }
-    assertTrue(returned, "spark-submit returns once submitted");
-    String submitted = new String(Files.readAllBytes(submitLog), StandardCharsets.UTF_8);
-    assertEquals(0, submit.exitValue(), submitted);
-    Matcher m = Pattern.compile("(application_\\d+_\\d+)").matcher(submitted);
-    assertTrue(m.find(), submitted);
-    ApplicationId appId = ConverterUtils.toApplicationId(m.group(1));
+    String output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+    assertTrue(returned, "spark-submit returns once submitted: " + output);
+    assertEquals(0, submit.exitValue(), output);
+    Matcher m = Pattern.compile("(application_\\d+_\\d+)").matcher(output);
+    assertTrue(m.find(), output);
+    return ConverterUtils.toApplicationId(m.group(1));
+  }
 
+  /**
+   * Awaits a ranking counting everything sent, checks it, then creates the stop file and awaits a
+   * clean end, as YARN reports it.
+   */
+  private static void checkRankingsAndStop(
+      ApplicationId appId, String sinkTopic, String checkpoint, String stopFile) throws Exception {
     YarnClient client = YarnClient.createYarnClient();
     client.init(yarn.getConfig());
     client.start();
     try {
-      JsonObject ranking = awaitRanking(67, client, appId);
+      long total = SENT.values().stream().mapToLong(Integer::longValue).sum();
+      JsonObject ranking = awaitRanking(sinkTopic, total, client, appId);
       Map<String, Long> counted = new TreeMap<>();
       for (JsonElement e : ranking.getAsJsonArray("top")) {
         JsonObject row = e.getAsJsonObject();
         counted.put(row.get("keyword").getAsString(), row.get("count").getAsLong());
       }
       Map<String, Long> expected = new TreeMap<>();
-      for (Map.Entry<String, Integer> e : sent.entrySet()) {
-        expected.put(e.getKey(), e.getValue().longValue());
-      }
+      SENT.forEach((k, v) -> expected.put(k, v.longValue()));
       assertEquals(expected, counted);
+      assertEquals(total, ranking.get("total").getAsLong());
       assertEquals(300_000, ranking.get("windowMs").getAsLong());
 
       FileSystem fs = dfs.getFileSystem();
+      org.apache.hadoop.fs.Path stop = new org.apache.hadoop.fs.Path(stopFile);
       assertTrue(fs.exists(new org.apache.hadoop.fs.Path(checkpoint)), "checkpoint on HDFS");
-      fs.create(new org.apache.hadoop.fs.Path(stopFile)).close();
+      fs.create(stop).close();
       ApplicationReport report = awaitEnd(client, appId);
       assertEquals(
           YarnApplicationState.FINISHED, report.getYarnApplicationState(), report.getDiagnostics());
@@ -217,17 +311,29 @@ class YarnSubmitIT {
           FinalApplicationStatus.SUCCEEDED,
           report.getFinalApplicationStatus(),
           report.getDiagnostics());
+      assertFalse(fs.exists(stop), "the application removed the stop file it obeyed");
     } finally {
       ApplicationReport r = client.getApplicationReport(appId);
-      if (r.getYarnApplicationState() == YarnApplicationState.RUNNING) {
+      if (r.getYarnApplicationState() == YarnApplicationState.RUNNING
+          || r.getYarnApplicationState() == YarnApplicationState.ACCEPTED) {
         client.killApplication(appId);
       }
       client.stop();
     }
   }
 
-  /** Spark's own arguments, as scripts/submit-yarn.sh passes them, sized for a mini-cluster. */
-  static List<String> submitArguments(Layout layout) throws Exception {
+  /** Memory and cores that fit two applications on the mini-cluster's one NodeManager. */
+  private static List<String> miniClusterSizing() {
+    return Arrays.asList(
+        "--driver-memory", "512m",
+        "--executor-memory", "512m",
+        "--num-executors", "1",
+        "--executor-cores", "1",
+        "--conf", "spark.ui.enabled=false");
+  }
+
+  /** The JVM options Spark 2.4 needs on JDK 17, which the mini-cluster's containers run. */
+  private static String opens() {
     StringBuilder opens = new StringBuilder();
     for (String p : OPENS) {
       opens
@@ -236,33 +342,32 @@ class YarnSubmitIT {
           .append(p)
           .append("=ALL-UNNAMED");
     }
+    return opens.toString();
+  }
+
+  /**
+   * Spark's jars from this machine (with ASM 9 for JDK 17), as a cluster's spark-defaults.conf
+   * names its own installation, instead of an upload.
+   */
+  private static String sparkJarsConf() throws Exception {
     List<String> jars = new ArrayList<>();
     try (java.nio.file.DirectoryStream<Path> ds =
-        Files.newDirectoryStream(layout.sparkLib(), "*.jar")) {
+        Files.newDirectoryStream(LAYOUT.sparkLib(), "*.jar")) {
       for (Path jar : ds) {
         jars.add("local:" + jar.toAbsolutePath());
       }
     }
     Collections.sort(jars);
-    return Arrays.asList(
-        "--master", "yarn",
-        "--deploy-mode", "cluster",
-        "--name", "trendline-consumer-it",
-        "--class", "io.trendline.consumer.TrendsApp",
-        "--driver-memory", "512m",
-        "--executor-memory", "512m",
-        "--num-executors", "1",
-        "--executor-cores", "1",
-        // The mini-cluster's containers run this JDK 17: Spark 2.4 needs these there too.
-        "--conf", "spark.driver.extraJavaOptions=" + opens,
-        "--conf", "spark.executor.extraJavaOptions=" + opens,
-        "--conf", "spark.yarn.am.extraJavaOptions=" + opens,
-        // Spark's jars from this machine (with ASM 9 for JDK 17) instead of an upload.
-        "--conf", "spark.yarn.jars=" + String.join(",", jars),
-        "--conf", "spark.yarn.submit.waitAppCompletion=false",
-        "--conf", "spark.yarn.maxAppAttempts=1",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.streaming.stopGracefullyOnShutdown=true");
+    return "spark.yarn.jars=" + String.join(",", jars);
+  }
+
+  private static byte[] readAll(Process p) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    for (int n; (n = p.getInputStream().read(buf)) > 0; ) {
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
   }
 
   private static void produce(Map<String, Integer> counts) throws Exception {
@@ -280,14 +385,14 @@ class YarnSubmitIT {
   }
 
   /** Reads the rankings topic until a ranking's total reaches {@code total}. */
-  private static JsonObject awaitRanking(long total, YarnClient client, ApplicationId appId)
-      throws Exception {
+  private static JsonObject awaitRanking(
+      String topic, long total, YarnClient client, ApplicationId appId) throws Exception {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     try (KafkaConsumer<String, String> c =
         new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      TopicPartition tp = new TopicPartition("trends", 0);
+      TopicPartition tp = new TopicPartition(topic, 0);
       c.assign(Collections.singletonList(tp));
       c.seekToBeginning(Collections.singletonList(tp));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
@@ -327,6 +432,16 @@ class YarnSubmitIT {
     throw new AssertionError("the application did not stop after the stop file" + containerLogs());
   }
 
+  /** How many files named {@code name} the application's containers wrote. */
+  private static long containerFiles(ApplicationId app, String name) throws Exception {
+    try (java.util.stream.Stream<Path> files = Files.walk(Paths.get("target", "trendline"))) {
+      return files
+          .filter(f -> f.getFileName().toString().equals(name))
+          .filter(f -> f.toString().contains(app.toString()))
+          .count();
+    }
+  }
+
   /**
    * The containers' stderr (MiniYARNCluster keeps them under target/NAME), to explain a failure.
    */
@@ -334,7 +449,7 @@ class YarnSubmitIT {
     StringBuilder sb = new StringBuilder();
     try (java.util.stream.Stream<Path> files = Files.walk(Paths.get("target", "trendline"))) {
       files
-          .filter(f -> f.getFileName().toString().equals("stderr"))
+          .filter(f -> f.getFileName().toString().matches("stderr|spark\\.log"))
           .forEach(
               f -> {
                 try {

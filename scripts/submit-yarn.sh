@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Submits the consumer to YARN with spark-submit, with the settings a long-running streaming job
+# needs there. Cluster deploy mode unless --client. Prints the command before running it.
+#
+#   scripts/submit-yarn.sh [options] [-- consumer arguments...]
+#
+#   --config FILE          consumer properties, shipped with --files (conf/consumer.properties)
+#   --client               driver on this host (client deploy mode) instead of in YARN
+#   --jar PATH             the consumer jar (consumer/target/trendline-consumer.jar)
+#   --name NAME            YARN application name (trendline-consumer)
+#   --queue QUEUE          YARN queue (the cluster's default)
+#   --driver-memory M      (1g)      --executor-memory M   (2g)
+#   --num-executors N      (2)       --executor-cores N    (2)
+#   --log4j FILE           executor/driver logging, rolled (conf/log4j-yarn.properties); "none"
+#   --java-options "OPTS"  added to the driver, executor and AM JVM options
+#   --conf KEY=VALUE       any Spark property; after the defaults, so it overrides them
+#   --wait                 stay attached until the application ends (cluster mode)
+#   --print                print the spark-submit arguments on one line and exit
+#   --dry-run              print the command and exit
+#
+# Environment: SPARK_SUBMIT (the spark-submit command; default $SPARK_HOME/bin/spark-submit or
+# spark-submit on PATH), HADOOP_CONF_DIR or YARN_CONF_DIR (the cluster's configuration).
+# Secrets never go on this command line: put them in the --config file (mode 600).
+set -euo pipefail
+home="$(cd "$(dirname "$0")/.." && pwd)"
+
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "submit-yarn: $*" >&2; exit 2; }
+
+mode=cluster
+config=""
+jar="$home/consumer/target/trendline-consumer.jar"
+name=trendline-consumer
+queue=""
+driver_memory=1g
+executor_memory=2g
+num_executors=2
+executor_cores=2
+log4j="$home/conf/log4j-yarn.properties"
+java_options=""
+wait=false
+action=run
+user_conf=()
+app_args=()
+
+need() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --client) mode=client; shift ;;
+    --cluster) mode=cluster; shift ;;
+    --config) need "$@"; config="$2"; shift 2 ;;
+    --jar) need "$@"; jar="$2"; shift 2 ;;
+    --name) need "$@"; name="$2"; shift 2 ;;
+    --queue) need "$@"; queue="$2"; shift 2 ;;
+    --driver-memory) need "$@"; driver_memory="$2"; shift 2 ;;
+    --executor-memory) need "$@"; executor_memory="$2"; shift 2 ;;
+    --num-executors) need "$@"; num_executors="$2"; shift 2 ;;
+    --executor-cores) need "$@"; executor_cores="$2"; shift 2 ;;
+    --log4j) need "$@"; log4j="$2"; shift 2 ;;
+    --java-options) need "$@"; java_options="$2"; shift 2 ;;
+    --conf)
+      need "$@"
+      [[ "$2" == *=* ]] || die "--conf takes KEY=VALUE, got '$2'"
+      user_conf+=("$2"); shift 2 ;;
+    --wait) wait=true; shift ;;
+    --print) action=print; shift ;;
+    --dry-run) action=dry-run; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; app_args=("$@"); break ;;
+    *) die "unknown option '$1' (consumer arguments go after --; see --help)" ;;
+  esac
+done
+
+for n in "$num_executors" "$executor_cores"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "executors and cores must be positive integers, got '$n'"
+done
+for m in "$driver_memory" "$executor_memory"; do
+  [[ "$m" =~ ^[1-9][0-9]*[kKmMgGtT]?$ ]] || die "memory must look like 512m or 2g, got '$m'"
+done
+# ossref:// and other remote jars are resolved by whoever runs spark-submit.
+if [[ "$jar" != *://* && ! -f "$jar" ]]; then
+  die "consumer jar $jar not found: build it with 'mvn -DskipTests package'"
+fi
+
+# The checkpoint directory must be on the cluster's file system, not a path on one host.
+checkpoint=""
+if [[ -n "$config" ]]; then
+  [[ -r "$config" ]] || die "cannot read config file $config"
+  checkpoint="$(sed -n 's/^[[:space:]]*checkpoint\.dir[[:space:]]*[=:][[:space:]]*//p' "$config" | tail -1)"
+fi
+for ((i = 0; i < ${#app_args[@]}; i++)); do
+  case "${app_args[$i]}" in
+    --checkpoint.dir) checkpoint="${app_args[$((i + 1))]:-}" ;;
+    --checkpoint.dir=*) checkpoint="${app_args[$i]#--checkpoint.dir=}" ;;
+  esac
+done
+[[ -n "$checkpoint" ]] || die "no checkpoint.dir: set it in --config or pass -- --checkpoint.dir hdfs:///..."
+if [[ "$checkpoint" == file:* ]]; then
+  die "checkpoint.dir $checkpoint is on one host's disk; use hdfs:// or oss:// on YARN"
+fi
+
+files=()
+args=(--master yarn --deploy-mode "$mode" --name "$name"
+      --class io.trendline.consumer.TrendsApp
+      --driver-memory "$driver_memory" --executor-memory "$executor_memory"
+      --num-executors "$num_executors" --executor-cores "$executor_cores")
+[[ -n "$queue" ]] && args+=(--queue "$queue")
+
+driver_opts="$java_options"
+executor_opts="$java_options"
+if [[ "$log4j" != none ]]; then
+  [[ -r "$log4j" ]] || die "cannot read log4j file $log4j"
+  files+=("$log4j")
+  executor_opts="-Dlog4j.configuration=$(basename "$log4j") $executor_opts"
+  if [[ "$mode" == cluster ]]; then
+    driver_opts="-Dlog4j.configuration=$(basename "$log4j") $driver_opts"
+  fi
+fi
+
+# A long-running job on YARN: see README, "Deploying to YARN".
+args+=(
+  # Restart a failed driver, but only count failures of the last hour against the limit.
+  --conf spark.yarn.maxAppAttempts=4
+  --conf spark.yarn.am.attemptFailuresValidityInterval=1h
+  # Replace lost executors, failing the job only on repeated failures within an hour.
+  --conf "spark.yarn.max.executor.failures=$((num_executors * 8))"
+  --conf spark.yarn.executor.failuresValidityInterval=1h
+  # Retry a task on another executor before failing the batch.
+  --conf spark.task.maxFailures=8
+  # SIGTERM (yarn application -kill, a NodeManager restart) finishes the batch in flight.
+  --conf spark.streaming.stopGracefullyOnShutdown=true
+  # Window state must not be computed twice: no speculative tasks.
+  --conf spark.speculation=false
+  # Let YARN aggregate the rolled log files of a job that never ends.
+  --conf "spark.yarn.rolledLog.includePattern=spark.log*"
+)
+[[ "$mode" == cluster && "$wait" == false ]] && args+=(--conf spark.yarn.submit.waitAppCompletion=false)
+[[ -n "$driver_opts" ]] && args+=(--conf "spark.driver.extraJavaOptions=${driver_opts% }")
+[[ -n "$executor_opts" ]] && args+=(--conf "spark.executor.extraJavaOptions=${executor_opts% }")
+[[ -n "$java_options" ]] && args+=(--conf "spark.yarn.am.extraJavaOptions=$java_options")
+for c in ${user_conf[@]+"${user_conf[@]}"}; do args+=(--conf "$c"); done
+
+if [[ -n "$config" ]]; then
+  if [[ "$mode" == cluster ]]; then
+    files+=("$config")
+    app_args=(--config "$(basename "$config")" ${app_args[@]+"${app_args[@]}"})
+  else
+    app_args=(--config "$config" ${app_args[@]+"${app_args[@]}"})
+  fi
+fi
+if [[ ${#files[@]} -gt 0 ]]; then
+  args+=(--files "$(IFS=,; echo "${files[*]}")")
+fi
+args+=("$jar")
+args+=(${app_args[@]+"${app_args[@]}"})
+
+# Quote for a shell (and the E-MapReduce console); show() also replaces the values of
+# secret-looking keys with ****.
+secret_key='(password|secret|jaas|token)'
+quote() {
+  if [[ "$1" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf '%s' "$1"
+  else
+    local q="'\\''"
+    printf "'%s'" "${1//\'/$q}"
+  fi
+}
+show() {
+  local out="" hide=false a
+  for a in "$@"; do
+    if $hide; then a="****"; hide=false
+    elif [[ "$a" =~ ^--[a-z.]*${secret_key}[a-z.]*$ ]]; then hide=true
+    elif [[ "$a" =~ ^([a-zA-Z.]*${secret_key}[a-zA-Z.]*)= ]]; then a="${BASH_REMATCH[1]}=****"
+    fi
+    out+=" $(quote "$a")"
+  done
+  echo "${out# }"
+}
+
+if [[ "$action" == print ]]; then
+  for a in "${args[@]}"; do
+    if [[ "$a" =~ ^--[a-z.]*${secret_key} || "$a" =~ ^[a-zA-Z.]*${secret_key}[a-zA-Z.]*= ]]; then
+      die "'$a' looks like a secret: keep it out of a printed job definition (use a config file)"
+    fi
+  done
+  show "${args[@]}"
+  exit 0
+fi
+submit="${SPARK_SUBMIT:-}"
+if [[ -z "$submit" ]]; then
+  if [[ -n "${SPARK_HOME:-}" ]]; then submit="$SPARK_HOME/bin/spark-submit"; else submit=spark-submit; fi
+fi
+echo "+ $submit $(show "${args[@]}")" >&2
+[[ "$action" == dry-run ]] && exit 0
+if [[ -z "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ]]; then
+  die "set HADOOP_CONF_DIR (or YARN_CONF_DIR) to the directory of the cluster's yarn-site.xml"
+fi
+command -v "$submit" >/dev/null || die "$submit not found: set SPARK_HOME or SPARK_SUBMIT"
+exec "$submit" "${args[@]}"
