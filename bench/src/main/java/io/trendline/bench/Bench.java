@@ -1,0 +1,216 @@
+package io.trendline.bench;
+
+import com.google.gson.GsonBuilder;
+import io.trendline.broker.KafkaBrokerProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark: producer throughput, the matcher, the consumer's window at a full window, its
+ * sustainable rate, end-to-end latency and memory, each beside a baseline measured in the same run.
+ * Prints a table, writes {@code bench.json} and {@code batch-times.svg} under {@code --out}.
+ *
+ * <pre>scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]</pre>
+ */
+public final class Bench {
+  static final String[] ALL = {"producer", "matcher", "window", "rate", "latency"};
+  public static final String KEYWORDS = "bitcoin,blockchain,IoT,5G";
+
+  /** What every section gets: where things are, the broker, and how big to go. */
+  public static final class Context {
+    public final Path home;
+    public final Path out;
+    public final boolean smoke;
+    public final KafkaBrokerProcess broker;
+    public final PrintStream log;
+
+    Context(Path home, Path out, boolean smoke, KafkaBrokerProcess broker, PrintStream log) {
+      this.home = home;
+      this.out = out;
+      this.smoke = smoke;
+      this.broker = broker;
+      this.log = log;
+    }
+
+    public Path consumerJar() {
+      return home.resolve("consumer/target/trendline-consumer.jar");
+    }
+
+    public Path producerJar() {
+      return home.resolve("producer/target/trendline-producer-all.jar");
+    }
+
+    /** Progress, on stderr, so that stdout holds only the table. */
+    public void progress(String format, Object... args) {
+      log.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    }
+  }
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path home = Paths.get(".");
+    Path out = null;
+    boolean smoke = false;
+    List<String> only = new ArrayList<>(Arrays.asList(ALL));
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--smoke":
+          smoke = true;
+          break;
+        case "--home":
+          home = Paths.get(value(args, ++i, "--home"));
+          break;
+        case "--out":
+          out = Paths.get(value(args, ++i, "--out"));
+          break;
+        case "--only":
+          only = Arrays.asList(value(args, ++i, "--only").split(","));
+          for (String s : only) {
+            if (!Arrays.asList(ALL).contains(s)) {
+              usage("unknown section '" + s + "' (sections: " + String.join(",", ALL) + ")");
+            }
+          }
+          break;
+        case "-h":
+        case "--help":
+          System.out.println(
+              "usage: scripts/bench.sh [--smoke] [--out DIR] [--only "
+                  + String.join(",", ALL)
+                  + "]");
+          return;
+        default:
+          usage("unknown option '" + args[i] + "'");
+      }
+    }
+    home = home.toAbsolutePath().normalize();
+    if (out == null) {
+      out = home.resolve(smoke ? "run/bench-smoke" : "run/bench");
+    }
+    Files.createDirectories(out);
+
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("machine", machine());
+    results.put("smoke", smoke);
+    results.put("started", Instant.now().toString());
+    try (KafkaBrokerProcess broker =
+        KafkaBrokerProcess.builder(out.resolve("kafka"))
+            .topic(ProducerBench.TOPIC_BARE, 3)
+            .topic(ProducerBench.TOPIC_PRODUCER, 3)
+            .topic(ProducerBench.TOPIC_NAIVE, 3)
+            .topic(RATE_TOPIC, 3)
+            .topic(LATENCY_TOPIC, 3)
+            .jvmOption("-Xmx1g")
+            .start()) {
+      Context ctx = new Context(home, out, smoke, broker, System.err);
+      ctx.progress("broker at %s; results in %s", broker.bootstrapServers(), out);
+      for (String section : ALL) {
+        if (!only.contains(section)) {
+          continue;
+        }
+        long t0 = System.nanoTime();
+        ctx.progress("--- %s", section);
+        results.put(section, run(section, ctx));
+        ctx.progress("--- %s done in %.0f s", section, (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    results.put("finished", Instant.now().toString());
+    Files.write(
+        out.resolve("bench.json"),
+        new GsonBuilder()
+            .setPrettyPrinting()
+            .serializeSpecialFloatingPointValues()
+            .create()
+            .toJson(results)
+            .getBytes(StandardCharsets.UTF_8));
+    String table = Report.table(results);
+    Files.write(out.resolve("bench.txt"), table.getBytes(StandardCharsets.UTF_8));
+    System.out.print(table);
+    System.out.println("Figures: " + out.resolve("bench.json"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> window = (Map<String, Object>) results.get("window");
+    if (window != null) {
+      Path svg = out.resolve("batch-times.svg");
+      Files.write(svg, Report.chart(window).getBytes(StandardCharsets.UTF_8));
+      System.out.println("Chart:   " + svg);
+    }
+    // Spark leaves non-daemon threads behind.
+    System.exit(0);
+  }
+
+  public static final String RATE_TOPIC = "bench-rate";
+  public static final String LATENCY_TOPIC = "bench-e2e";
+
+  private static Object run(String section, Context ctx) throws Exception {
+    switch (section) {
+      case "producer":
+        return ProducerBench.run(ctx);
+      case "matcher":
+        return MatcherBench.run(ctx);
+      case "window":
+        return invoke("io.trendline.consumer.WindowBench", ctx);
+      case "rate":
+        return invoke("io.trendline.consumer.RateBench", ctx);
+      case "latency":
+        return invoke("io.trendline.consumer.LatencyBench", ctx);
+      default:
+        throw new IllegalArgumentException(section);
+    }
+  }
+
+  /** The consumer's sections live in its package (they drive its package-private graph). */
+  private static Object invoke(String className, Context ctx) throws Exception {
+    Method run = Class.forName(className).getMethod("run", Context.class);
+    return run.invoke(null, ctx);
+  }
+
+  private static Map<String, Object> machine() throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    Path cpuinfo = Paths.get("/proc/cpuinfo");
+    if (Files.isReadable(cpuinfo)) {
+      for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
+        if (line.startsWith("model name")) {
+          m.put("cpu", line.substring(line.indexOf(':') + 1).trim());
+          break;
+        }
+      }
+    }
+    Path meminfo = Paths.get("/proc/meminfo");
+    if (Files.isReadable(meminfo)) {
+      for (String line : Files.readAllLines(meminfo, StandardCharsets.UTF_8)) {
+        if (line.startsWith("MemTotal:")) {
+          m.put("memoryMb", Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+          break;
+        }
+      }
+    }
+    return m;
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      usage(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static void usage(String problem) {
+    System.err.println("bench: " + problem);
+    System.exit(2);
+  }
+}

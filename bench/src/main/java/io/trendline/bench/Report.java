@@ -1,0 +1,319 @@
+package io.trendline.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The benchmark's table (plain text) and chart (SVG) from its results. */
+final class Report {
+  private Report() {}
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  private static double num(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    return v == null ? Double.NaN : ((Number) v).doubleValue();
+  }
+
+  static String table(Map<String, Object> r) {
+    StringBuilder sb = new StringBuilder();
+    Map<String, Object> machine = map(r.get("machine"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Trendline benchmark%s: %s cores (%s), %s MB, %s%n",
+            Boolean.TRUE.equals(r.get("smoke")) ? " (SMOKE: tiny sizes, figures meaningless)" : "",
+            machine.get("cores"),
+            machine.getOrDefault("cpu", "?"),
+            machine.getOrDefault("memoryMb", "?"),
+            machine.get("java")));
+    if (r.containsKey("producer")) {
+      Map<String, Object> p = map(r.get("producer"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%n1. Producer throughput (%,d statuses of %,d bytes on average, unthrottled)%n",
+              ((Number) p.get("statuses")).longValue(),
+              ((Number) p.get("averageStatusBytes")).longValue()));
+      sb.append(String.format(Locale.ROOT, "   %-44s %12s %10s%n", "", "statuses/s", "x bare"));
+      for (String[] v :
+          new String[][] {
+            {"bare", "bare KafkaProducer, same records (ceiling)"},
+            {"producer", "trendline producer (Hosebird, match, send)"},
+            {"naive", "naive (substring of raw JSON, INFO log)"}
+          }) {
+        Map<String, Object> m = map(p.get(v[0]));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "   %-44s %,12.0f %10.2f%s%n",
+                v[1],
+                num(m, "statusesPerSecond"),
+                num(m, "ratioToBare"),
+                Boolean.TRUE.equals(m.get("complete")) ? "" : "  (incomplete)"));
+      }
+      sb.append("   target: producer >= 0.70 x bare\n");
+    }
+    if (r.containsKey("matcher")) {
+      Map<String, Object> m = map(r.get("matcher"));
+      sb.append("\n2. Matcher alone (JMH, one status per operation)\n");
+      sb.append(String.format(Locale.ROOT, "   %-44s %12s %10s%n", "", "ops/s", "x substr"));
+      for (String[] v :
+          new String[][] {
+            {"parseAndMatch", "parse JSON + track match (the producer's work)"},
+            {"matchParsed", "track match of a parsed status"},
+            {"substring", "lower-case + substring search of raw JSON"}
+          }) {
+        Map<String, Object> b = map(m.get(v[0]));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "   %-44s %,12.0f %10.2f%n",
+                v[1],
+                num(b, "opsPerSecond"),
+                num(b, "ratioToSubstring")));
+      }
+    }
+    if (r.containsKey("window")) {
+      Map<String, Object> w = map(r.get("window"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%n3. Consumer batch time at a full window (local[2], %d records/batch, window %d"
+                  + " batches, mean of batches %d-%d)%n",
+              ((Number) w.get("recordsPerBatch")).intValue(),
+              ((Number) w.get("windowBatches")).intValue(),
+              ((Number) w.get("windowBatches")).intValue() + 1,
+              ((Number) w.get("batches")).intValue()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "   %8s %12s %12s %14s %14s%n",
+              "keys",
+              "inverse ms",
+              "plain ms",
+              "plain/inverse",
+              "inverse/4 keys"));
+      for (Map.Entry<String, Object> e : map(w.get("keys")).entrySet()) {
+        Map<String, Object> row = map(e.getValue());
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "   %8s %12.1f %12.1f %14.2f %14.2f%n",
+                e.getKey(),
+                num(map(row.get("inverse")), "fullWindowMeanMs"),
+                num(map(row.get("plain")), "fullWindowMeanMs"),
+                num(row, "plainOverInverse"),
+                num(row, "inverseOverFewestKeys")));
+      }
+      sb.append("   target: inverse/4 keys <= 1.5 at 10,000 keys; plain/inverse >= 5 at 10,000\n");
+    }
+    if (r.containsKey("rate")) {
+      Map<String, Object> q = map(r.get("rate"));
+      sb.append("\n4. Sustainable rate (1-second batches finish within the interval)\n");
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "   raw KafkaConsumer read (ceiling)  %,12.0f records/s%n",
+              num(q, "rawReadRecordsPerSecond")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "   consumer, sustainable             %s%,11.0f records/s  (%.2f x raw)%n",
+              Boolean.TRUE.equals(q.get("bounded")) ? " " : ">",
+              num(q, "sustainableRecordsPerSecond"),
+              num(q, "ratioToRawRead")));
+      sb.append("   target: >= 0.50 x raw\n");
+    }
+    if (r.containsKey("latency")) {
+      Map<String, Object> l = map(r.get("latency"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%n5. End to end, stream server -> producer -> Kafka -> consumer output (%d"
+                  + " statuses/s for %d s)%n",
+              ((Number) l.get("statusesPerSecond")).intValue(),
+              ((Number) l.get("seconds")).intValue()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "   %,d records measured: p50 %.0f ms, p99 %.0f ms, max %.0f ms; batch processing"
+                  + " median %.0f ms%n",
+              ((Number) l.get("recordsMeasured")).longValue(),
+              num(l, "p50Ms"),
+              num(l, "p99Ms"),
+              num(l, "maxMs"),
+              num(l, "batchProcessingMedianMs")));
+      sb.append("   target: p99 <= 2500 ms\n");
+    }
+    sb.append("\n6. Memory\n");
+    if (r.containsKey("latency")) {
+      sb.append(
+          "   producer resident MB by second of the run: "
+              + compact(map(map(r.get("latency")).get("producerResidentMb")))
+              + "\n");
+    }
+    if (r.containsKey("window")) {
+      for (Map.Entry<String, Object> e : map(map(r.get("window")).get("keys")).entrySet()) {
+        Map<String, Object> row = map(e.getValue());
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "   consumer heap after GC, MB by batch, %5s keys, inverse: %s%n",
+                e.getKey(),
+                compact(map(map(row.get("inverse")).get("heapAfterGcMb")))));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String compact(Map<String, Object> m) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      parts.add(
+          e.getKey()
+              + ":"
+              + String.format(Locale.ROOT, "%.0f", ((Number) e.getValue()).doubleValue()));
+    }
+    return String.join(" ", parts);
+  }
+
+  private static final String[] COLOURS = {
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"
+  };
+
+  /** Batch processing time over the run, one line per (window, keys), log-scaled time. */
+  static String chart(Map<String, Object> window) {
+    Map<String, Object> series = map(window.get("series"));
+    int w = 900;
+    int h = 480;
+    int left = 70;
+    int right = 200;
+    int top = 40;
+    int bottom = 50;
+    int batches = ((Number) window.get("batches")).intValue();
+    int full = ((Number) window.get("windowBatches")).intValue();
+    double max = 1;
+    double min = Double.MAX_VALUE;
+    for (Object s : series.values()) {
+      for (Object v : (List<?>) s) {
+        double d = Math.max(1, ((Number) v).doubleValue());
+        max = Math.max(max, d);
+        min = Math.min(min, d);
+      }
+    }
+    double lo = Math.pow(10, Math.floor(Math.log10(Math.max(1, min))));
+    double hi = Math.pow(10, Math.ceil(Math.log10(max)));
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                + " font-family=\"sans-serif\" font-size=\"12\">%n",
+            w,
+            h));
+    sb.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"22\" font-size=\"15\">Consumer batch processing time, local[2],"
+                + " %s records/batch (log scale)</text>%n",
+            left,
+            window.get("recordsPerBatch")));
+    int pw = w - left - right;
+    int ph = h - top - bottom;
+    for (double t = lo; t <= hi * 1.001; t *= 10) {
+      double y =
+          top + ph - ph * (Math.log10(t) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                  + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f ms</text>%n",
+              left,
+              left + pw,
+              y,
+              y,
+              left - 6,
+              y + 4,
+              t));
+    }
+    double fx = left + pw * (double) full / batches;
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#999\""
+                + " stroke-dasharray=\"4 4\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">"
+                + "window full</text>%n",
+            fx,
+            fx,
+            top,
+            top + ph,
+            fx - 4,
+            top + 14));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"black\"/>"
+                + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">batch (1 s each)</text>%n",
+            left,
+            left + pw,
+            top + ph,
+            top + ph,
+            left + pw / 2,
+            h - 12));
+    for (int b = 0; b <= batches; b += Math.max(1, batches / 6 / 10 * 10)) {
+      double x = left + pw * (double) b / batches;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
+              x,
+              top + ph + 16,
+              b));
+    }
+    int i = 0;
+    for (Map.Entry<String, Object> e : series.entrySet()) {
+      String colour = COLOURS[i % COLOURS.length];
+      boolean plain = e.getKey().startsWith("plain");
+      StringBuilder points = new StringBuilder();
+      List<?> values = (List<?>) e.getValue();
+      for (int b = 0; b < values.size(); b++) {
+        double v = Math.max(lo, ((Number) values.get(b)).doubleValue());
+        double x = left + pw * (b + 1.0) / batches;
+        double y =
+            top + ph - ph * (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\"%s points=\"%s\"/>%n",
+              colour,
+              plain ? " stroke-dasharray=\"5 2\"" : "",
+              points.toString().trim()));
+      int ly = top + 10 + i * 18;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
+                  + "<text x=\"%d\" y=\"%d\">%s keys</text>%n",
+              left + pw + 12,
+              left + pw + 36,
+              ly,
+              ly,
+              colour,
+              plain ? " stroke-dasharray=\"5 2\"" : "",
+              left + pw + 42,
+              ly + 4,
+              e.getKey().replace("-", ", ")));
+      i++;
+    }
+    sb.append("</svg>\n");
+    return sb.toString();
+  }
+}

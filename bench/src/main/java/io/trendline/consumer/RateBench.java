@@ -1,0 +1,190 @@
+package io.trendline.consumer;
+
+import io.trendline.bench.Bench;
+import io.trendline.bench.Corpus;
+import io.trendline.bench.KafkaSettings;
+import io.trendline.bench.Stats;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.spark.SparkConf;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.streaming.scheduler.BatchInfo;
+import org.apache.spark.util.ManualClock;
+
+/**
+ * The sustainable rate: the highest input rate at which the consumer's 1-second batches (its real
+ * graph on the Kafka direct stream, {@code local[2]}) still finish within the interval, against the
+ * raw read rate of a plain {@code KafkaConsumer} on the same topic (the ceiling). Each rate is a
+ * fresh application reading the topic from the start, capped by {@code max.rate.per.partition},
+ * under a manual clock (so batches never queue): its first batch is warm-up, the median of the next
+ * three decides. Rates double until a rate fails, then one bisection step.
+ */
+public final class RateBench {
+  private static final int PARTITIONS = 3;
+  private static final int MEASURED_BATCHES = 3;
+
+  private RateBench() {}
+
+  public static Map<String, Object> run(Bench.Context ctx) throws Exception {
+    int records = ctx.smoke ? 8_000 : 400_000;
+    String bootstrap = ctx.broker.bootstrapServers();
+    fill(bootstrap, records);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("recordsInTopic", records);
+    double raw = 0;
+    for (int i = 0; i < 2; i++) {
+      raw = Math.max(raw, rawReadRate(bootstrap, records));
+    }
+    out.put("rawReadRecordsPerSecond", Math.round(raw));
+    ctx.progress("raw KafkaConsumer read: %,.0f records/s", raw);
+
+    Map<String, Object> levels = new LinkedHashMap<>();
+    int rate = ctx.smoke ? 600 : 12_000;
+    int pass = 0;
+    int fail = 0;
+    while ((long) rate * (MEASURED_BATCHES + 1) <= records) {
+      boolean ok = level(ctx, rate, levels);
+      if (ok) {
+        pass = rate;
+        rate *= 2;
+      } else {
+        fail = rate;
+        break;
+      }
+    }
+    if (pass > 0 && fail > 0) {
+      int mid = (pass + fail) / 2 / PARTITIONS * PARTITIONS;
+      if (level(ctx, mid, levels)) {
+        pass = mid;
+      }
+    }
+    out.put("levels", levels);
+    out.put("sustainableRecordsPerSecond", pass);
+    out.put("bounded", fail > 0);
+    out.put("ratioToRawRead", Stats.ratio(pass, raw));
+    out.put("target", "sustainable >= 0.5 x raw read rate");
+    return out;
+  }
+
+  /** Runs the consumer at {@code rate} records/s; true if its batches fit in the interval. */
+  private static boolean level(Bench.Context ctx, int rate, Map<String, Object> levels)
+      throws Exception {
+    Path dir = ctx.out.resolve("rate-" + rate);
+    ConsumerSettings settings =
+        ConsumerSettings.load(
+            new String[] {
+              "--topic", Bench.RATE_TOPIC,
+              "--kafka.bootstrap.servers", ctx.broker.bootstrapServers(),
+              "--kafka.group.id", "bench-rate-" + rate + "-" + System.nanoTime(),
+              "--kafka.auto.offset.reset", "earliest",
+              "--checkpoint.dir", dir.resolve("checkpoint").toString(),
+              "--max.rate.per.partition", String.valueOf((rate + PARTITIONS - 1) / PARTITIONS),
+              "--sink.console", "false",
+              "--spark.master", "local[2]",
+              "--spark.ui.enabled", "false",
+              "--spark.driver.host", "127.0.0.1",
+              "--spark.streaming.clock", "org.apache.spark.util.ManualClock"
+            },
+            Collections.<String, String>emptyMap());
+    SparkConf conf = new SparkConf().setAppName("rate-bench");
+    for (Map.Entry<String, String> e : settings.sparkProperties().entrySet()) {
+      conf.set(e.getKey(), e.getValue());
+    }
+    JavaStreamingContext jssc =
+        TrendsApp.createContext(
+            settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));
+    List<Long> processing = new ArrayList<>();
+    List<Long> counted = new ArrayList<>();
+    try {
+      BenchListener listener = new BenchListener();
+      jssc.ssc().addStreamingListener(listener);
+      jssc.start();
+      ManualClock clock = (ManualClock) jssc.ssc().scheduler().clock();
+      for (int b = 0; b <= MEASURED_BATCHES; b++) {
+        clock.advance(settings.batchMs());
+        BatchInfo info = listener.completed.poll(5, TimeUnit.MINUTES);
+        if (info == null) {
+          throw new IllegalStateException("a batch at " + rate + " records/s took over 5 minutes");
+        }
+        if (b > 0) {
+          processing.add(BenchListener.processingMs(info));
+          counted.add(info.numRecords());
+        }
+      }
+    } finally {
+      jssc.stop(true, false);
+    }
+    double median = Stats.median(processing);
+    boolean ok = median <= 1000;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("processingMs", processing);
+    m.put("recordsPerBatch", counted);
+    m.put("medianMs", median);
+    m.put("fits", ok);
+    levels.put(String.valueOf(rate), m);
+    ctx.progress(
+        "consumer at %,7d records/s: batches of %s records took %s ms -> %s",
+        rate, counted, processing, ok ? "fits" : "too slow");
+    return ok;
+  }
+
+  /** Fills the topic with realistic statuses keyed by keyword, as the producer writes them. */
+  private static void fill(String bootstrap, int records) throws Exception {
+    Corpus corpus = Corpus.generate(Bench.KEYWORDS, 2_000, 11, true);
+    Properties p = KafkaSettings.producer(bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; i < records; i++) {
+        int s = i % corpus.statuses.size();
+        producer.send(
+            new ProducerRecord<>(
+                Bench.RATE_TOPIC, corpus.keywords.get(s).get(0), corpus.statuses.get(s)));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Records per second a plain consumer reads the whole topic at, deserializing as Strings. */
+  private static double rawReadRate(String bootstrap, int records) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(KafkaSettings.consumer(bootstrap))) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        tps.add(new TopicPartition(Bench.RATE_TOPIC, p));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      long read = 0;
+      long bytes = 0;
+      long start = System.nanoTime();
+      while (read < records) {
+        ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(1000));
+        for (org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r : batch) {
+          bytes += r.value().length();
+          read++;
+        }
+        if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(5)) {
+          throw new IllegalStateException("read " + read + " of " + records + " in 5 minutes");
+        }
+      }
+      if (bytes == 0) {
+        throw new IllegalStateException("empty values");
+      }
+      return read / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+}

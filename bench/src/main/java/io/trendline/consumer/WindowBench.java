@@ -1,0 +1,215 @@
+package io.trendline.consumer;
+
+import io.trendline.bench.Bench;
+import io.trendline.bench.Stats;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.PairFunction;
+import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.streaming.scheduler.BatchInfo;
+import org.apache.spark.util.ManualClock;
+import scala.Tuple2;
+
+/**
+ * The consumer's cost at a full window: batch processing time in {@code local[2]} at a fixed input
+ * rate, for several numbers of distinct keys, with the consumer's own graph (the inverse-function
+ * window, {@link TrendsApp#buildGraph}) and with the plain {@code reduceByKeyAndWindow} without an
+ * inverse, everything else equal. A manual clock makes every batch start only when the previous one
+ * is done, so a batch's processing time is its own; the heap is sampled after a full collection
+ * between batches.
+ */
+public final class WindowBench {
+  static final int SLIDE_MS = 1000;
+
+  private WindowBench() {}
+
+  public static Map<String, Object> run(Bench.Context ctx) throws Exception {
+    int[] keyCounts = ctx.smoke ? new int[] {4, 400} : new int[] {4, 400, 10_000};
+    int windowBatches = ctx.smoke ? 10 : 300;
+    int batches = ctx.smoke ? 14 : 330;
+    int perBatch = 1000;
+    int sampleEvery = ctx.smoke ? 5 : 30;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("recordsPerBatch", perBatch);
+    out.put("windowBatches", windowBatches);
+    out.put("batches", batches);
+    out.put("heapSampleEvery", sampleEvery);
+    Map<String, Object> rows = new LinkedHashMap<>();
+    Map<String, Object> series = new LinkedHashMap<>();
+    double inverseAtFewest = Double.NaN;
+    for (int keys : keyCounts) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (boolean inverse : new boolean[] {true, false}) {
+        String name = (inverse ? "inverse" : "plain") + "-" + keys;
+        Run r =
+            runOne(
+                ctx.out.resolve("window-" + name),
+                inverse,
+                keys,
+                perBatch,
+                windowBatches,
+                batches,
+                sampleEvery);
+        List<Long> full = r.processingMs.subList(windowBatches, r.processingMs.size());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fullWindowMeanMs", Math.round(Stats.mean(full) * 10) / 10.0);
+        m.put("fullWindowMedianMs", Stats.median(full));
+        m.put("fullWindowP90Ms", Stats.quantile(full, 0.9));
+        m.put("countedInWindow", r.lastTotal);
+        m.put("keysInWindow", r.lastKeys);
+        m.put("heapAfterGcMb", r.heapMb);
+        row.put(inverse ? "inverse" : "plain", m);
+        series.put(name, r.processingMs);
+        ctx.progress(
+            "%-14s full-window mean %7.1f ms, heap %s MB",
+            name, (double) m.get("fullWindowMeanMs"), r.heapMb);
+        long expected = (long) perBatch * Math.min(batches, windowBatches);
+        if (r.lastTotal != expected) {
+          throw new IllegalStateException(
+              name + " counted " + r.lastTotal + " in the window, expected " + expected);
+        }
+      }
+      @SuppressWarnings("unchecked")
+      double inv = (double) ((Map<String, Object>) row.get("inverse")).get("fullWindowMeanMs");
+      @SuppressWarnings("unchecked")
+      double plain = (double) ((Map<String, Object>) row.get("plain")).get("fullWindowMeanMs");
+      if (Double.isNaN(inverseAtFewest)) {
+        inverseAtFewest = inv;
+      }
+      row.put("plainOverInverse", Stats.ratio(plain, inv));
+      row.put("inverseOverFewestKeys", Stats.ratio(inv, inverseAtFewest));
+      rows.put(String.valueOf(keys), row);
+    }
+    out.put("keys", rows);
+    out.put("series", series);
+    out.put(
+        "target",
+        "inverse flat from 4 to 10,000 keys (<= 1.5 x its 4-key time) and >= 5 x below plain at"
+            + " 10,000 keys");
+    return out;
+  }
+
+  static final class Run {
+    final List<Long> processingMs = new ArrayList<>();
+    final Map<String, Double> heapMb = new LinkedHashMap<>();
+    long lastTotal;
+    int lastKeys;
+  }
+
+  private static Run runOne(
+      Path dir,
+      boolean inverse,
+      int keys,
+      int perBatch,
+      int windowBatches,
+      int batches,
+      int sampleEvery)
+      throws Exception {
+    SparkConf conf =
+        new SparkConf()
+            .setMaster("local[2]")
+            .setAppName("window-bench")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.ui.enabled", "false")
+            .set("spark.streaming.clock", "org.apache.spark.util.ManualClock");
+    ConsumerSettings settings =
+        ConsumerSettings.load(
+            new String[] {
+              "--checkpoint.dir", dir.resolve("checkpoint").toString(),
+              "--window", (windowBatches * SLIDE_MS / 1000) + "s",
+              "--slide", "1s",
+              "--batch.interval", "1s",
+              "--sink.console", "false"
+            },
+            Collections.<String, String>emptyMap());
+    JavaStreamingContext jssc = new JavaStreamingContext(conf, new Duration(SLIDE_MS));
+    Run run = new Run();
+    try {
+      jssc.checkpoint(settings.checkpointDir());
+      Queue<JavaRDD<Tuple2<String, Long>>> queue = new LinkedList<>();
+      for (int b = 0; b < batches; b++) {
+        long from = (long) b * perBatch;
+        // A range RDD holds no data in the driver: the records are made in the tasks.
+        queue.add(
+            jssc.sparkContext()
+                .sc()
+                .range(from, from + perBatch, 1, 2)
+                .toJavaRDD()
+                .map(new Key(keys)));
+      }
+      JavaPairDStream<String, Long> ones = jssc.queueStream(queue, true).mapToPair(new Identity());
+      List<RankingSink> sinks = Collections.<RankingSink>singletonList(new LastRanking());
+      if (inverse) {
+        TrendsApp.buildGraph(ones, settings, sinks);
+      } else {
+        // The classic example: every slide re-merges the window's per-batch results.
+        ones.reduceByKeyAndWindow(
+                new KeywordCounts.Sum(),
+                new Duration(settings.windowMs()),
+                new Duration(settings.slideMs()),
+                jssc.sparkContext().defaultParallelism())
+            .foreachRDD(
+                new TrendsApp.RankAndSink(
+                    settings.windowMs(), settings.slideMs(), settings.top(), sinks));
+      }
+      BenchListener listener = new BenchListener();
+      jssc.ssc().addStreamingListener(listener);
+      jssc.start();
+      ManualClock clock = (ManualClock) jssc.ssc().scheduler().clock();
+      run.heapMb.put("0", Math.round(Heap.usedAfterGcMb() * 10) / 10.0);
+      for (int b = 1; b <= batches; b++) {
+        clock.advance(SLIDE_MS);
+        BatchInfo info = listener.completed.poll(10, TimeUnit.MINUTES);
+        if (info == null) {
+          throw new IllegalStateException("batch " + b + " did not complete in 10 minutes");
+        }
+        run.processingMs.add(BenchListener.processingMs(info));
+        if (b % sampleEvery == 0) {
+          run.heapMb.put(String.valueOf(b), Math.round(Heap.usedAfterGcMb() * 10) / 10.0);
+        }
+      }
+      Ranking last = LastRanking.LAST.get();
+      run.lastTotal = last.total;
+      run.lastKeys = last.keys;
+    } finally {
+      jssc.stop(true, false);
+    }
+    return run;
+  }
+
+  /** Record number → (one of {@code keys} keys, 1). */
+  static final class Key implements Function<Object, Tuple2<String, Long>> {
+    private static final long serialVersionUID = 1L;
+    private final int keys;
+
+    Key(int keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    public Tuple2<String, Long> call(Object n) {
+      return new Tuple2<>("k" + ((Long) n % keys), 1L);
+    }
+  }
+
+  static final class Identity implements PairFunction<Tuple2<String, Long>, String, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Tuple2<String, Long> call(Tuple2<String, Long> t) {
+      return t;
+    }
+  }
+}

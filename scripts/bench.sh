@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmarks both applications against baselines measured in the same run, on this machine:
+# producer throughput, the matcher (JMH), the consumer's window at a full window, its sustainable
+# rate, end-to-end latency and memory. Prints a table; writes bench.json, bench.txt and
+# batch-times.svg under --out (run/bench). About 35 minutes; --smoke runs tiny sizes in about 2.
+#
+#   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v java >/dev/null || { echo "error: java not found" >&2; exit 2; }
+
+jars=(producer/target/trendline-producer-all.jar consumer/target/trendline-consumer.jar
+      broker/target/trendline-broker.jar bench/target/trendline-bench.jar)
+for jar in "${jars[@]}"; do
+  if [[ ! -f "$jar" ]]; then
+    command -v mvn >/dev/null || { echo "error: $jar is missing and mvn is not installed" >&2; exit 2; }
+    echo "Building (first run only)..." >&2
+    mvn -B -q -ntp -DskipTests package >&2
+    break
+  fi
+done
+
+opens=()
+if java -version 2>&1 | grep -q 'version "1\.8'; then :; else
+  for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
+           java.util.concurrent java.util.concurrent.atomic sun.nio.ch sun.nio.cs \
+           sun.security.action sun.util.calendar; do
+    opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
+  done
+fi
+exec java -Xmx2g -Djava.net.preferIPv4Stack=true ${opens[@]+"${opens[@]}"} \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "bench/target/trendline-bench.jar:bench/target/lib/*:consumer/target/trendline-consumer.jar:spark-runtime/target/lib/*" \
+  io.trendline.bench.Bench --home . "$@"
