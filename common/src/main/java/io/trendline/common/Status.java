@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  */
 public final class Status {
   /** Retweets of quotes of quotes: the real service nested at most two deep. */
-  private static final int MAX_DEPTH = 4;
+  /** How deep nested statuses (retweeted, quoted) are looked into. */
+  static final int MAX_DEPTH = 4;
 
   private final JsonObject json;
 

@@ -5,6 +5,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -80,18 +84,22 @@ public final class StreamMessage {
     if (trimmed.isEmpty()) {
       return malformed(raw, "empty message");
     }
-    JsonElement element;
+    JsonObject obj;
     try {
-      element = JsonParser.parseString(trimmed);
-    } catch (JsonParseException | IllegalStateException e) {
+      JsonReader reader = new JsonReader(new StringReader(trimmed));
+      reader.setLenient(true);
+      if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+        return notAnObject(trimmed);
+      }
+      obj = MatchableJson.readMessage(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        return malformed(trimmed, "not JSON: text after the object");
+      }
+    } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
       return malformed(trimmed, "not JSON: " + firstLine(e.getMessage()));
     } catch (StackOverflowError e) {
       return malformed(trimmed, "JSON nested too deeply");
     }
-    if (!element.isJsonObject()) {
-      return malformed(trimmed, "not a JSON object");
-    }
-    JsonObject obj = element.getAsJsonObject();
     if (isStatus(obj)) {
       return new StreamMessage(Kind.STATUS, trimmed, obj, null);
     }
@@ -101,6 +109,18 @@ public final class StreamMessage {
       }
     }
     return new StreamMessage(Kind.UNKNOWN, trimmed, obj, "no known message field");
+  }
+
+  /** Valid JSON that is not an object, or not JSON at all. */
+  private static StreamMessage notAnObject(String trimmed) {
+    try {
+      JsonParser.parseString(trimmed);
+    } catch (JsonParseException | IllegalStateException e) {
+      return malformed(trimmed, "not JSON: " + firstLine(e.getMessage()));
+    } catch (StackOverflowError e) {
+      return malformed(trimmed, "JSON nested too deeply");
+    }
+    return malformed(trimmed, "not a JSON object");
   }
 
   private static boolean isStatus(JsonObject obj) {
@@ -132,7 +152,11 @@ public final class StreamMessage {
     return raw;
   }
 
-  /** The parsed object; null only when {@link Kind#MALFORMED}. */
+  /**
+   * The parsed object, with the fields classification and track matching read (ids, texts,
+   * timestamp, entities, nested statuses, notices); the rest of the message is in {@link #raw()}.
+   * Null only when {@link Kind#MALFORMED}.
+   */
   public JsonObject json() {
     return json;
   }

@@ -98,4 +98,31 @@ class StreamMessageTest {
     assertEquals("short, then long", s.fullText());
     assertEquals(1521990589602L, s.timestampMs());
   }
+
+  @Test
+  void onlyWhatMatchingReadsIsBuiltButTheWholeMessageIsChecked() {
+    String status =
+        "{\"id_str\":\"7\",\"text\":\"plain\",\"user\":{\"name\":\"IoT fan\","
+            + "\"entities\":{\"hashtags\":[{\"text\":\"IoT\"}]}},"
+            + "\"entities\":{\"hashtags\":[{\"text\":\"bitcoin\",\"indices\":[0,8]}],"
+            + "\"urls\":[{\"url\":\"https://t.co/x\",\"expanded_url\":\"https://5g.example\"}]},"
+            + "\"quoted_status\":{\"text\":\"on blockchain\",\"user\":{\"id\":1}},"
+            + "\"coordinates\":null,\"retweet_count\":3}";
+    StreamMessage m = StreamMessage.parse(status);
+    assertEquals(Kind.STATUS, m.kind());
+    assertEquals(status, m.raw(), "the record's value is the message as received");
+    // The user object is not matched (as at Twitter), so it is not built.
+    assertTrue(!m.json().has("user") && !m.json().has("retweet_count"), m.json().toString());
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    m.status().forEachMatchableText(texts::add);
+    assertEquals(
+        java.util.Arrays.asList("plain", "bitcoin", "https://5g.example", "on blockchain"), texts);
+    // A syntax error in a skipped part still makes the message malformed.
+    StreamMessage bad = StreamMessage.parse("{\"id\":1,\"text\":\"t\",\"user\":{\"name\":}");
+    assertEquals(Kind.MALFORMED, bad.kind(), bad.toString());
+    StreamMessage trailing = StreamMessage.parse("{\"id\":1,\"text\":\"t\"} {\"id\":2}");
+    assertEquals(Kind.MALFORMED, trailing.kind(), trailing.toString());
+    assertEquals(Kind.MALFORMED, StreamMessage.parse("[1,2]").kind());
+    assertTrue(StreamMessage.parse("[1,2]").problem().contains("not a JSON object"));
+  }
 }
