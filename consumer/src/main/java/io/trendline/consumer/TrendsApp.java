@@ -64,12 +64,37 @@ public final class TrendsApp {
       conf.set(e.getKey(), e.getValue());
     }
     List<RankingSink> sinks = sinks(settings);
+    Configuration hadoop = hadoopConfiguration(conf);
+    String version = CheckpointGuard.version();
+    try {
+      CheckpointGuard.check(settings, version, hadoop);
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     JavaStreamingContext jssc =
         JavaStreamingContext.getOrCreate(
-            settings.checkpointDir(), () -> createContext(settings, conf, sinks));
+            settings.checkpointDir(),
+            () -> {
+              JavaStreamingContext created = createContext(settings, conf, sinks);
+              CheckpointGuard.record(settings, version, hadoop);
+              return created;
+            });
     jssc.ssc().addStreamingListener(new BatchListener(settings.batchMs()));
     jssc.start();
     awaitStop(jssc, settings);
+  }
+
+  /** Hadoop's configuration as Spark would make it: the cluster's, plus spark.hadoop.* settings. */
+  static Configuration hadoopConfiguration(SparkConf conf) {
+    Configuration hadoop = new Configuration();
+    for (Tuple2<String, String> e : conf.getAll()) {
+      if (e._1().startsWith("spark.hadoop.")) {
+        hadoop.set(e._1().substring("spark.hadoop.".length()), e._2());
+      }
+    }
+    return hadoop;
   }
 
   /** The sinks the settings ask for. */
