@@ -5,6 +5,11 @@
 # batch-times.svg under --out (run/bench). About 35 minutes; --smoke runs tiny sizes in about 2.
 #
 #   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
+#                    [--keys 4,400,10000] [--profile]
+#
+# --profile records the producer JVMs with Java Flight Recorder (DIR/producer.jfr ...); for the
+# consumer sections, which run in the benchmark's JVM:
+#   JAVA_OPTS=-XX:StartFlightRecording=settings=profile,filename=run/window.jfr scripts/bench.sh ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "error: java not found" >&2; exit 2; }
@@ -28,7 +33,10 @@ if java -version 2>&1 | grep -q 'version "1\.8'; then :; else
     opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
   done
 fi
-exec java -Xmx2g -Djava.net.preferIPv4Stack=true ${opens[@]+"${opens[@]}"} \
+# JAVA_OPTS: extra options for the benchmark's JVM (the consumer sections run in it).
+# shellcheck disable=SC2086
+exec java -Xmx2g ${JAVA_OPTS:-} -Djava.net.preferIPv4Stack=true ${opens[@]+"${opens[@]}"} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.log.org.apache.spark.streaming.dstream.QueueInputDStream=error \
   -cp "bench/target/trendline-bench.jar:bench/target/lib/*:consumer/target/trendline-consumer.jar:spark-runtime/target/lib/*" \
   io.trendline.bench.Bench --home . "$@"

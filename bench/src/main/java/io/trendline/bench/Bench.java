@@ -22,7 +22,13 @@ import java.util.Map;
  * sustainable rate, end-to-end latency and memory, each beside a baseline measured in the same run.
  * Prints a table, writes {@code bench.json} and {@code batch-times.svg} under {@code --out}.
  *
- * <pre>scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]</pre>
+ * <pre>
+ * scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
+ *                  [--keys 4,400,10000] [--profile]
+ * </pre>
+ *
+ * <p>{@code --profile} records the producer JVMs with Java Flight Recorder; run the benchmark's own
+ * JVM (the consumer's sections) under it with {@code JAVA_OPTS=-XX:StartFlightRecording=...}.
  */
 public final class Bench {
   static final String[] ALL = {"producer", "matcher", "window", "rate", "latency"};
@@ -36,12 +42,36 @@ public final class Bench {
     public final KafkaBrokerProcess broker;
     public final PrintStream log;
 
-    Context(Path home, Path out, boolean smoke, KafkaBrokerProcess broker, PrintStream log) {
+    /** With --profile: record the producer JVMs with Java Flight Recorder, under out. */
+    public final boolean profile;
+
+    /** With --keys: the window section's key counts. */
+    public final int[] windowKeys;
+
+    Context(
+        Path home,
+        Path out,
+        boolean smoke,
+        KafkaBrokerProcess broker,
+        PrintStream log,
+        boolean profile,
+        int[] windowKeys) {
       this.home = home;
       this.out = out;
       this.smoke = smoke;
       this.broker = broker;
       this.log = log;
+      this.profile = profile;
+      this.windowKeys = windowKeys;
+    }
+
+    /** JVM options that record {@code name}.jfr under out, with --profile. */
+    public java.util.List<String> profiling(String name) {
+      if (!profile) {
+        return java.util.Collections.emptyList();
+      }
+      return java.util.Collections.singletonList(
+          "-XX:StartFlightRecording=settings=profile,filename=" + out.resolve(name + ".jfr"));
     }
 
     public Path consumerJar() {
@@ -64,11 +94,30 @@ public final class Bench {
     Path home = Paths.get(".");
     Path out = null;
     boolean smoke = false;
+    boolean profile = false;
+    int[] windowKeys = null;
     List<String> only = new ArrayList<>(Arrays.asList(ALL));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--smoke":
           smoke = true;
+          break;
+        case "--profile":
+          profile = true;
+          break;
+        case "--keys":
+          String[] parts = value(args, ++i, "--keys").split(",");
+          windowKeys = new int[parts.length];
+          for (int k = 0; k < parts.length; k++) {
+            try {
+              windowKeys[k] = Integer.parseInt(parts[k].trim());
+            } catch (NumberFormatException e) {
+              usage("--keys takes numbers of keys, such as 4,400,10000");
+            }
+            if (windowKeys[k] < 1) {
+              usage("--keys takes positive numbers");
+            }
+          }
           break;
         case "--home":
           home = Paths.get(value(args, ++i, "--home"));
@@ -89,7 +138,7 @@ public final class Bench {
           System.out.println(
               "usage: scripts/bench.sh [--smoke] [--out DIR] [--only "
                   + String.join(",", ALL)
-                  + "]");
+                  + "] [--keys 4,400,10000] [--profile]");
           return;
         default:
           usage("unknown option '" + args[i] + "'");
@@ -114,7 +163,7 @@ public final class Bench {
             .topic(LATENCY_TOPIC, 3)
             .jvmOption("-Xmx1g")
             .start()) {
-      Context ctx = new Context(home, out, smoke, broker, System.err);
+      Context ctx = new Context(home, out, smoke, broker, System.err, profile, windowKeys);
       ctx.progress("broker at %s; results in %s", broker.bootstrapServers(), out);
       for (String section : ALL) {
         if (!only.contains(section)) {

@@ -60,17 +60,26 @@ public final class Child implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The process id (Java 9+), or -1. */
+  public long pid() {
+    try {
+      Method pid = Process.class.getMethod("pid");
+      return (Long) pid.invoke(process);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Resident memory in MB from /proc (Linux, Java 9+), or -1 where that cannot be read. */
   public double residentMb() {
     try {
-      Method pid = Process.class.getMethod("pid");
-      Path status = Paths.get("/proc", String.valueOf(pid.invoke(process)), "status");
+      Path status = Paths.get("/proc", String.valueOf(pid()), "status");
       for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
         }
       }
-    } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return -1;
     }
     return -1;

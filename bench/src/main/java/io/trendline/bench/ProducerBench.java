@@ -66,6 +66,7 @@ final class ProducerBench {
             null,
             url -> {
               List<String> args = new ArrayList<>(HEAP);
+              args.addAll(ctx.profiling("bare"));
               args.addAll(
                   Arrays.asList(
                       "-cp",
@@ -87,6 +88,7 @@ final class ProducerBench {
             corpus,
             url -> {
               List<String> args = new ArrayList<>(HEAP);
+              args.addAll(ctx.profiling("producer"));
               args.addAll(
                   Arrays.asList(
                       "-jar",
@@ -114,6 +116,7 @@ final class ProducerBench {
             corpus,
             url -> {
               List<String> args = new ArrayList<>(HEAP);
+              args.addAll(ctx.profiling("naive"));
               args.addAll(
                   Arrays.asList(
                       "-cp",
@@ -125,13 +128,16 @@ final class ProducerBench {
                       Bench.KEYWORDS));
               return Child.java(args, new HashMap<>(), ctx.out.resolve("naive.log"));
             });
+    Map<String, Object> source = source(ctx, corpus);
     double ceiling = (double) bare.get("statusesPerSecond");
+    source.put("ratioToBare", Stats.ratio((double) source.get("statusesPerSecond"), ceiling));
     producer.put("ratioToBare", Stats.ratio((double) producer.get("statusesPerSecond"), ceiling));
     naive.put("ratioToBare", Stats.ratio((double) naive.get("statusesPerSecond"), ceiling));
     bare.put("ratioToBare", 1.0);
     out.put("bare", bare);
     out.put("producer", producer);
     out.put("naive", naive);
+    out.put("source", source);
     out.put("target", "producer >= 0.70 x bare");
     return out;
   }
@@ -168,6 +174,8 @@ final class ProducerBench {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       long t10 = -1;
       long t90 = -1;
+      Cpu.Snapshot cpu10 = null;
+      Cpu.Snapshot cpu90 = null;
       long last = -1;
       long lastChange = System.nanoTime();
       double maxRss = 0;
@@ -180,9 +188,11 @@ final class ProducerBench {
         long now = System.nanoTime();
         if (t10 < 0 && total >= expected / 10) {
           t10 = now;
+          cpu10 = new Cpu.Snapshot(child);
         }
         if (t90 < 0 && total >= expected * 9 / 10) {
           t90 = now;
+          cpu90 = new Cpu.Snapshot(child);
         }
         if (total != last) {
           last = total;
@@ -210,6 +220,9 @@ final class ProducerBench {
       r.put("recordsExpected", expected);
       r.put("complete", last >= expected);
       r.put("peakResidentMb", Math.round(maxRss));
+      if (cpu10 != null && cpu90 != null) {
+        r.put("cpu", cpuShares(cpu10, cpu90, statuses * share, name));
+      }
       ctx.progress(
           "%-20s %,10.0f statuses/s  (%d of %d records in the topic)",
           name, statusesPerSecond, last, expected);
@@ -219,6 +232,76 @@ final class ProducerBench {
     } finally {
       if (server != null) {
         server.close();
+      }
+    }
+    return r;
+  }
+
+  /**
+   * CPU per 1,000 statuses between the two readings: the variant's JVM, this JVM (the stream
+   * server), and the rest of the machine (the broker, the OS); and how busy the machine was.
+   */
+  private static Map<String, Object> cpuShares(
+      Cpu.Snapshot a, Cpu.Snapshot b, double statuses, String name) {
+    double per = 1000.0 / statuses;
+    double machine = b.machineBusyMs - a.machineBusyMs;
+    double child = b.childMs - a.childMs;
+    double self = b.selfMs - a.selfMs;
+    double seconds = (b.nanoTime - a.nanoTime) / 1e9;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("variantMsPer1000", Math.round(child * per * 10) / 10.0);
+    m.put("streamServerMsPer1000", Math.round(self * per * 10) / 10.0);
+    m.put("restMsPer1000", Math.round((machine - child - self) * per * 10) / 10.0);
+    m.put(
+        "machineBusy",
+        Math.round(machine / (seconds * 1000 * Runtime.getRuntime().availableProcessors()) * 100)
+            / 100.0);
+    return m;
+  }
+
+  /**
+   * The source alone: the stream server to a Hosebird client in this JVM, nothing else, from 10 %
+   * to 90 % of the corpus. What any producer reading this server could reach at most.
+   */
+  private static Map<String, Object> source(Bench.Context ctx, Corpus corpus) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (StreamServer server =
+        StreamServer.builder().source(MessageSource.of(corpus.statuses)).rate(0).build().start()) {
+      java.util.concurrent.BlockingQueue<String> queue =
+          new java.util.concurrent.LinkedBlockingQueue<>(10_000);
+      com.twitter.hbc.core.endpoint.StatusesFilterEndpoint endpoint =
+          new com.twitter.hbc.core.endpoint.StatusesFilterEndpoint();
+      endpoint.trackTerms(Arrays.asList(Bench.KEYWORDS.split(",")));
+      com.twitter.hbc.core.Client client =
+          new com.twitter.hbc.ClientBuilder()
+              .name("bench-source")
+              .hosts(new com.twitter.hbc.core.HttpHosts(server.url()))
+              .endpoint(endpoint)
+              .authentication(new com.twitter.hbc.httpclient.auth.OAuth1("b", "b", "b", "b"))
+              .processor(new com.twitter.hbc.core.processor.StringDelimitedProcessor(queue))
+              .build();
+      client.connect();
+      try {
+        int n = corpus.statuses.size();
+        long t10 = 0;
+        long t90 = 0;
+        for (int i = 1; i <= n; i++) {
+          if (queue.poll(60, java.util.concurrent.TimeUnit.SECONDS) == null) {
+            throw new IllegalStateException("the source stalled after " + i + " statuses");
+          }
+          if (i == n / 10) {
+            t10 = System.nanoTime();
+          }
+          if (i == n * 9 / 10) {
+            t90 = System.nanoTime();
+          }
+        }
+        double rate = Math.round(n * 0.8 / ((t90 - t10) / 1e9));
+        r.put("statusesPerSecond", rate);
+        r.put("complete", true);
+        ctx.progress("%-20s %,10.0f statuses/s  (no Kafka)", "source alone", rate);
+      } finally {
+        client.stop();
       }
     }
     return r;

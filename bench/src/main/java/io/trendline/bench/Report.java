@@ -44,9 +44,13 @@ final class Report {
           new String[][] {
             {"bare", "bare KafkaProducer, same records (ceiling)"},
             {"producer", "trendline producer (Hosebird, match, send)"},
-            {"naive", "naive (substring of raw JSON, INFO log)"}
+            {"naive", "naive (substring of raw JSON, INFO log)"},
+            {"source", "stream server -> Hosebird alone, no Kafka"}
           }) {
         Map<String, Object> m = map(p.get(v[0]));
+        if (m == null) {
+          continue;
+        }
         sb.append(
             String.format(
                 Locale.ROOT,
@@ -57,6 +61,28 @@ final class Report {
                 Boolean.TRUE.equals(m.get("complete")) ? "" : "  (incomplete)"));
       }
       sb.append("   target: producer >= 0.70 x bare\n");
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "   CPU ms per 1,000 statuses   %10s %14s %14s %8s%n",
+              "variant",
+              "stream server",
+              "broker & rest",
+              "busy"));
+      for (String v : new String[] {"bare", "producer", "naive"}) {
+        Map<String, Object> c = map(map(p.get(v)).get("cpu"));
+        if (c != null) {
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "   %-27s %10.0f %14.0f %14.0f %7.0f%%%n",
+                  v,
+                  num(c, "variantMsPer1000"),
+                  num(c, "streamServerMsPer1000"),
+                  num(c, "restMsPer1000"),
+                  num(c, "machineBusy") * 100));
+        }
+      }
     }
     if (r.containsKey("matcher")) {
       Map<String, Object> m = map(r.get("matcher"));

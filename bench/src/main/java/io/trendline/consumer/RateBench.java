@@ -29,17 +29,18 @@ import org.apache.spark.util.ManualClock;
  * graph on the Kafka direct stream, {@code local[2]}) still finish within the interval, against the
  * raw read rate of a plain {@code KafkaConsumer} on the same topic (the ceiling). Each rate is a
  * fresh application reading the topic from the start, capped by {@code max.rate.per.partition},
- * under a manual clock (so batches never queue): its first batch is warm-up, the median of the next
- * three decides. Rates double until a rate fails, then one bisection step.
+ * under a manual clock (so batches never queue): its first batch is warm-up, the slower of the next
+ * two decides. Rates double until a rate fails, then one bisection step. The topic's records are
+ * spread evenly over its partitions, so every batch holds exactly the rate.
  */
 public final class RateBench {
   private static final int PARTITIONS = 3;
-  private static final int MEASURED_BATCHES = 3;
+  private static final int MEASURED_BATCHES = 2;
 
   private RateBench() {}
 
   public static Map<String, Object> run(Bench.Context ctx) throws Exception {
-    int records = ctx.smoke ? 8_000 : 400_000;
+    int records = ctx.smoke ? 9_000 : 750_000;
     String bootstrap = ctx.broker.bootstrapServers();
     fill(bootstrap, records);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -52,7 +53,7 @@ public final class RateBench {
     ctx.progress("raw KafkaConsumer read: %,.0f records/s", raw);
 
     Map<String, Object> levels = new LinkedHashMap<>();
-    int rate = ctx.smoke ? 600 : 12_000;
+    int rate = ctx.smoke ? 600 : 24_000;
     int pass = 0;
     int fail = 0;
     while ((long) rate * (MEASURED_BATCHES + 1) <= records) {
@@ -127,12 +128,18 @@ public final class RateBench {
     } finally {
       jssc.stop(true, false);
     }
-    double median = Stats.median(processing);
-    boolean ok = median <= 1000;
+    double slowest = Collections.max(processing);
+    for (long n : counted) {
+      if (n != rate) {
+        throw new IllegalStateException(
+            "a batch at " + rate + " records/s held " + n + " records: " + counted);
+      }
+    }
+    boolean ok = slowest <= 1000;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("processingMs", processing);
     m.put("recordsPerBatch", counted);
-    m.put("medianMs", median);
+    m.put("slowestMs", slowest);
     m.put("fits", ok);
     levels.put(String.valueOf(rate), m);
     ctx.progress(
@@ -145,23 +152,36 @@ public final class RateBench {
   private static void fill(String bootstrap, int records) throws Exception {
     Corpus corpus = Corpus.generate(Bench.KEYWORDS, 2_000, 11, true);
     Properties p = KafkaSettings.producer(bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "1");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
       for (int i = 0; i < records; i++) {
         int s = i % corpus.statuses.size();
+        // Keyed by keyword as the producer does, but spread evenly over the partitions, so that
+        // max.rate.per.partition x partitions is exactly the rate asked for.
         producer.send(
             new ProducerRecord<>(
-                Bench.RATE_TOPIC, corpus.keywords.get(s).get(0), corpus.statuses.get(s)));
+                Bench.RATE_TOPIC,
+                i % PARTITIONS,
+                corpus.keywords.get(s).get(0),
+                corpus.statuses.get(s)));
       }
       producer.flush();
     }
   }
 
-  /** Records per second a plain consumer reads the whole topic at, deserializing as Strings. */
+  /**
+   * Records per second a plain consumer reads the whole topic at, deserializing as Strings. With
+   * the client's default {@code fetch.max.wait.ms} (500), one consumer of several partitions of
+   * this broker waits about 40 ms per fetch and reads some 9,000 records/s; 10 ms removes the wait,
+   * and the ceiling should be the best a plain consumer does.
+   */
   private static double rawReadRate(String bootstrap, int records) {
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(KafkaSettings.consumer(bootstrap))) {
+    Properties props = KafkaSettings.consumer(bootstrap);
+    props.put("fetch.max.wait.ms", "10");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int p = 0; p < PARTITIONS; p++) {
         tps.add(new TopicPartition(Bench.RATE_TOPIC, p));

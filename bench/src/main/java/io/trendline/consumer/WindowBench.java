@@ -36,7 +36,10 @@ public final class WindowBench {
   private WindowBench() {}
 
   public static Map<String, Object> run(Bench.Context ctx) throws Exception {
-    int[] keyCounts = ctx.smoke ? new int[] {4, 400} : new int[] {4, 400, 10_000};
+    int[] keyCounts =
+        ctx.windowKeys != null
+            ? ctx.windowKeys
+            : ctx.smoke ? new int[] {4, 400} : new int[] {4, 400, 10_000};
     int windowBatches = ctx.smoke ? 10 : 300;
     int batches = ctx.smoke ? 14 : 330;
     int perBatch = 1000;
