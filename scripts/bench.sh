@@ -2,7 +2,8 @@
 # Benchmarks both applications against baselines measured in the same run, on this machine:
 # producer throughput, the matcher (JMH), the consumer's window at a full window, its sustainable
 # rate, end-to-end latency and memory. Prints a table; writes bench.json, bench.txt and
-# batch-times.svg under --out (run/bench). About 35 minutes; --smoke runs tiny sizes in about 2.
+# batch-times.svg under --out (run/bench). About 10 minutes on 2 cores; --smoke runs tiny sizes
+# in about 1.
 #
 #   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
 #                    [--keys 4,400,10000] [--profile]
