@@ -166,22 +166,26 @@ quote() {
 }
 show() {
   local out="" hide=false a
+  shopt -s nocasematch
   for a in "$@"; do
-    if $hide; then a="****"; hide=false
+    if $hide; then out+=" ****"; hide=false; continue
     elif [[ "$a" =~ ^--[a-z.]*${secret_key}[a-z.]*$ ]]; then hide=true
-    elif [[ "$a" =~ ^([a-zA-Z.]*${secret_key}[a-zA-Z.]*)= ]]; then a="${BASH_REMATCH[1]}=****"
+    elif [[ "$a" =~ ^([a-z.]*${secret_key}[a-z.]*)= ]]; then out+=" ${BASH_REMATCH[1]}=****"; continue
     fi
     out+=" $(quote "$a")"
   done
+  shopt -u nocasematch
   echo "${out# }"
 }
 
 if [[ "$action" == print ]]; then
+  shopt -s nocasematch
   for a in "${args[@]}"; do
-    if [[ "$a" =~ ^--[a-z.]*${secret_key} || "$a" =~ ^[a-zA-Z.]*${secret_key}[a-zA-Z.]*= ]]; then
-      die "'$a' looks like a secret: keep it out of a printed job definition (use a config file)"
+    if [[ "$a" =~ ^--[a-z.]*${secret_key} || "$a" =~ ^[a-z.]*${secret_key}[a-z.]*= ]]; then
+      die "'${a%%=*}' looks like a secret: keep it out of a job definition others can read"
     fi
   done
+  shopt -u nocasematch
   show "${args[@]}"
   exit 0
 fi
