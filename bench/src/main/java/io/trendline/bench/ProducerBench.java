@@ -64,19 +64,17 @@ final class ProducerBench {
             n,
             records,
             null,
-            url -> {
-              List<String> args = new ArrayList<>(HEAP);
-              args.addAll(ctx.profiling("bare"));
-              args.addAll(
-                  Arrays.asList(
-                      "-cp",
-                      cp,
-                      BareProducer.class.getName(),
-                      ctx.broker.bootstrapServers(),
-                      TOPIC_BARE,
-                      prepared.toString()));
-              return Child.java(args, new HashMap<>(), ctx.out.resolve("bare.log"));
-            });
+            url ->
+                jvm(
+                    ctx,
+                    "bare",
+                    new HashMap<>(),
+                    "-cp",
+                    cp,
+                    BareProducer.class.getName(),
+                    ctx.broker.bootstrapServers(),
+                    TOPIC_BARE,
+                    prepared.toString()));
     Files.delete(prepared);
     Map<String, Object> producer =
         measure(
@@ -86,26 +84,23 @@ final class ProducerBench {
             n,
             records,
             corpus,
-            url -> {
-              List<String> args = new ArrayList<>(HEAP);
-              args.addAll(ctx.profiling("producer"));
-              args.addAll(
-                  Arrays.asList(
-                      "-jar",
-                      ctx.producerJar().toString(),
-                      "--keywords",
-                      Bench.KEYWORDS,
-                      "--stream.host",
-                      url,
-                      "--topic",
-                      TOPIC_PRODUCER,
-                      "--kafka.bootstrap.servers",
-                      ctx.broker.bootstrapServers(),
-                      "--report.interval",
-                      "60s"));
-              return Child.java(
-                  args, Child.throwawayCredentials(), ctx.out.resolve("producer.log"));
-            });
+            url ->
+                jvm(
+                    ctx,
+                    "producer",
+                    Child.throwawayCredentials(),
+                    "-jar",
+                    ctx.producerJar().toString(),
+                    "--keywords",
+                    Bench.KEYWORDS,
+                    "--stream.host",
+                    url,
+                    "--topic",
+                    TOPIC_PRODUCER,
+                    "--kafka.bootstrap.servers",
+                    ctx.broker.bootstrapServers(),
+                    "--report.interval",
+                    "60s"));
     Map<String, Object> naive =
         measure(
             ctx,
@@ -114,20 +109,18 @@ final class ProducerBench {
             n,
             naiveRecords,
             corpus,
-            url -> {
-              List<String> args = new ArrayList<>(HEAP);
-              args.addAll(ctx.profiling("naive"));
-              args.addAll(
-                  Arrays.asList(
-                      "-cp",
-                      cp,
-                      NaiveProducer.class.getName(),
-                      ctx.broker.bootstrapServers(),
-                      TOPIC_NAIVE,
-                      url,
-                      Bench.KEYWORDS));
-              return Child.java(args, new HashMap<>(), ctx.out.resolve("naive.log"));
-            });
+            url ->
+                jvm(
+                    ctx,
+                    "naive",
+                    new HashMap<>(),
+                    "-cp",
+                    cp,
+                    NaiveProducer.class.getName(),
+                    ctx.broker.bootstrapServers(),
+                    TOPIC_NAIVE,
+                    url,
+                    Bench.KEYWORDS));
     Map<String, Object> source = source(ctx, corpus);
     double ceiling = (double) bare.get("statusesPerSecond");
     source.put("ratioToBare", Stats.ratio((double) source.get("statusesPerSecond"), ceiling));
@@ -140,6 +133,15 @@ final class ProducerBench {
     out.put("source", source);
     out.put("target", "producer >= 0.70 x bare");
     return out;
+  }
+
+  /** A variant's JVM: the same heap for all, JFR with --profile, output to NAME.log. */
+  private static Child jvm(Bench.Context ctx, String name, Map<String, String> env, String... args)
+      throws java.io.IOException {
+    List<String> all = new ArrayList<>(HEAP);
+    all.addAll(ctx.profiling(name));
+    all.addAll(Arrays.asList(args));
+    return Child.java(all, env, ctx.out.resolve(name + ".log"));
   }
 
   interface Launcher {

@@ -56,22 +56,6 @@ import org.junit.jupiter.api.Test;
  * and a stop file on HDFS stops it gracefully, which YARN reports as a success.
  */
 class YarnSubmitIT {
-  private static final String[] OPENS = {
-    "java.lang",
-    "java.lang.invoke",
-    "java.lang.reflect",
-    "java.io",
-    "java.net",
-    "java.nio",
-    "java.util",
-    "java.util.concurrent",
-    "java.util.concurrent.atomic",
-    "sun.nio.ch",
-    "sun.nio.cs",
-    "sun.security.action",
-    "sun.util.calendar"
-  };
-
   private static Path dir;
   private static MiniDFSCluster dfs;
   private static MiniYARNCluster yarn;
@@ -334,15 +318,7 @@ class YarnSubmitIT {
 
   /** The JVM options Spark 2.4 needs on JDK 17, which the mini-cluster's containers run. */
   private static String opens() {
-    StringBuilder opens = new StringBuilder();
-    for (String p : OPENS) {
-      opens
-          .append(opens.length() == 0 ? "" : " ")
-          .append("--add-opens=java.base/")
-          .append(p)
-          .append("=ALL-UNNAMED");
-    }
-    return opens.toString();
+    return String.join(" ", SparkLocal.jvmOptions());
   }
 
   /**
