@@ -6,9 +6,12 @@ import java.io.Serializable;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
 import java.util.TimeZone;
 import scala.Tuple2;
 
@@ -74,22 +77,85 @@ public final class Ranking implements Serializable {
       List<Tuple2<String, Long>> counts,
       int topN,
       long processingMs) {
-    List<Entry> all = new ArrayList<>(counts.size());
+    return merge(
+        batchTime,
+        windowMs,
+        slideMs,
+        Collections.singletonList(partial(counts.iterator(), topN)),
+        topN,
+        processingMs);
+  }
+
+  /** Highest count first, then keyword. */
+  private static final Comparator<Entry> ORDER =
+      (a, b) ->
+          a.count != b.count ? Long.compare(b.count, a.count) : a.keyword.compareTo(b.keyword);
+
+  /**
+   * What one partition of the counts contributes: its own top {@code topN}, its number of keys, its
+   * total and its records without a key. Ranking partitions where they are and merging these on the
+   * driver moves {@code topN} rows per partition instead of every key.
+   */
+  static final class Partial implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final List<Entry> top;
+    final int keys;
+    final long total;
+    final long invalid;
+
+    Partial(List<Entry> top, int keys, long total, long invalid) {
+      this.top = top;
+      this.keys = keys;
+      this.total = total;
+      this.invalid = invalid;
+    }
+  }
+
+  static Partial partial(Iterator<Tuple2<String, Long>> counts, int topN) {
+    // The current top N, its worst entry at the head.
+    PriorityQueue<Entry> best = new PriorityQueue<>(Math.max(1, topN), ORDER.reversed());
+    int keys = 0;
     long total = 0;
     long invalid = 0;
-    for (Tuple2<String, Long> kv : counts) {
+    while (counts.hasNext()) {
+      Tuple2<String, Long> kv = counts.next();
       if (KeywordCounts.INVALID_KEY.equals(kv._1())) {
         invalid += kv._2();
-      } else {
-        all.add(new Entry(kv._1(), kv._2()));
-        total += kv._2();
+        continue;
+      }
+      keys++;
+      total += kv._2();
+      Entry e = new Entry(kv._1(), kv._2());
+      if (best.size() < topN) {
+        best.add(e);
+      } else if (topN > 0 && ORDER.compare(e, best.peek()) < 0) {
+        best.poll();
+        best.add(e);
       }
     }
-    all.sort(
-        (a, b) ->
-            a.count != b.count ? Long.compare(b.count, a.count) : a.keyword.compareTo(b.keyword));
+    return new Partial(new ArrayList<>(best), keys, total, invalid);
+  }
+
+  static Ranking merge(
+      long batchTime,
+      long windowMs,
+      long slideMs,
+      List<Partial> parts,
+      int topN,
+      long processingMs) {
+    List<Entry> all = new ArrayList<>();
+    int keys = 0;
+    long total = 0;
+    long invalid = 0;
+    for (Partial p : parts) {
+      all.addAll(p.top);
+      keys += p.keys;
+      total += p.total;
+      invalid += p.invalid;
+    }
+    all.sort(ORDER);
     List<Entry> top = new ArrayList<>(all.subList(0, Math.min(topN, all.size())));
-    return new Ranking(batchTime, windowMs, slideMs, top, all.size(), total, invalid, processingMs);
+    return new Ranking(batchTime, windowMs, slideMs, top, keys, total, invalid, processingMs);
   }
 
   /**

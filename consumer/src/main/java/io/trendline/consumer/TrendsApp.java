@@ -4,6 +4,7 @@ import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -12,6 +13,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.streaming.Duration;
@@ -143,7 +145,10 @@ public final class TrendsApp {
         new RankAndSink(settings.windowMs(), settings.slideMs(), settings.top(), sinks));
   }
 
-  /** Collects the window's counts (one row per key) and gives the ranking to every sink. */
+  /**
+   * Ranks the window's counts (each partition its own top rows, merged on the driver) and gives the
+   * ranking to every sink.
+   */
   static final class RankAndSink implements VoidFunction2<JavaPairRDD<String, Long>, Time> {
     private static final long serialVersionUID = 1L;
     private final long windowMs;
@@ -160,18 +165,34 @@ public final class TrendsApp {
 
     @Override
     public void call(JavaPairRDD<String, Long> counts, Time time) throws Exception {
-      List<Tuple2<String, Long>> rows = counts.collect();
+      List<Ranking.Partial> parts = counts.mapPartitions(new RankPartition(top)).collect();
       Ranking ranking =
-          Ranking.of(
+          Ranking.merge(
               time.milliseconds(),
               windowMs,
               slideMs,
-              rows,
+              parts,
               top,
               BatchListener.LAST_PROCESSING_MS.get());
       for (RankingSink sink : sinks) {
         sink.accept(ranking);
       }
+    }
+  }
+
+  /** Ranks one partition of the counts where it is (see {@link Ranking.Partial}). */
+  static final class RankPartition
+      implements FlatMapFunction<Iterator<Tuple2<String, Long>>, Ranking.Partial> {
+    private static final long serialVersionUID = 1L;
+    private final int top;
+
+    RankPartition(int top) {
+      this.top = top;
+    }
+
+    @Override
+    public Iterator<Ranking.Partial> call(Iterator<Tuple2<String, Long>> counts) {
+      return Collections.singletonList(Ranking.partial(counts, top)).iterator();
     }
   }
 

@@ -54,6 +54,10 @@ class WindowedCountsTest {
   }
 
   private ConsumerSettings settings(String window, String top) {
+    return settings(window, top, "1s");
+  }
+
+  private ConsumerSettings settings(String window, String top, String slide) {
     return ConsumerSettings.load(
         new String[] {
           "--checkpoint.dir",
@@ -62,8 +66,10 @@ class WindowedCountsTest {
           window,
           "--top",
           top,
+          "--slide",
+          slide,
           "--checkpoint.interval",
-          "5s"
+          "4s"
         },
         Collections.<String, String>emptyMap());
   }
@@ -153,6 +159,49 @@ class WindowedCountsTest {
       assertEquals(300_000L, r.windowMs);
     }
     assertEquals("[]", rows(tick(clock, 1000)), "at t=301 the first batch has left");
+  }
+
+  @Test
+  void aSlideOfTwoBatchesRanksEveryOtherBatchOverTheWholeWindow() throws Exception {
+    List<List<String>> batches =
+        Arrays.asList(
+            Arrays.asList("a"),
+            Arrays.asList("a", "b"),
+            Arrays.asList("b"),
+            Collections.<String>emptyList(),
+            Arrays.asList("c"),
+            Collections.<String>emptyList(),
+            Collections.<String>emptyList(),
+            Collections.<String>emptyList());
+    ManualClock clock = start(settings("4s", "10", "2s"), batches);
+    clock.advance(1000); // t=1: no ranking between slides
+    String[] expected = {
+      "[a=2, b=1]", // t=2: batches 1-2 (the window has not filled)
+      "[a=2, b=2]", // t=4: batches 1-4
+      "[b=1, c=1]", // t=6: batches 3-6
+      "[c=1]" // t=8: batches 5-8
+    };
+    for (int i = 0; i < expected.length; i++) {
+      Ranking r = tick(clock, i == 0 ? 1000 : 2000);
+      assertEquals((i + 1) * 2000L, r.batchTime);
+      assertEquals(expected[i], rows(r), "at t=" + r.batchTime);
+    }
+  }
+
+  @Test
+  void aKeyIdleForAWholeWindowIsForgottenAndCountedAfreshWhenItReturns() throws Exception {
+    List<List<String>> batches = new ArrayList<>();
+    batches.add(Arrays.asList("a", "a"));
+    for (int i = 0; i < 6; i++) {
+      batches.add(Collections.<String>emptyList());
+    }
+    batches.add(Arrays.asList("a"));
+    batches.add(Collections.<String>emptyList());
+    ManualClock clock = start(settings("3s", "10"), batches);
+    String[] expected = {"[a=2]", "[a=2]", "[a=2]", "[]", "[]", "[]", "[]", "[a=1]", "[a=1]"};
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], rows(tick(clock, 1000)), "at t=" + (i + 1));
+    }
   }
 
   @Test

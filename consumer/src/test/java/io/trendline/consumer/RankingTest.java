@@ -1,0 +1,64 @@
+package io.trendline.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import scala.Tuple2;
+
+class RankingTest {
+  /** Rows of {@code keys} keys with counts from 1 to 50 (many ties), and some without a key. */
+  private static List<Tuple2<String, Long>> rows(Random random, int keys) {
+    List<Tuple2<String, Long>> rows = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      rows.add(new Tuple2<>("k" + i, 1L + random.nextInt(50)));
+    }
+    rows.add(new Tuple2<>(KeywordCounts.INVALID_KEY, 7L));
+    Collections.shuffle(rows, random);
+    return rows;
+  }
+
+  @Test
+  void rankingPartitionsApartAndMergingEqualsRankingEverything() {
+    Random random = new Random(3);
+    for (int round = 0; round < 50; round++) {
+      List<Tuple2<String, Long>> rows = rows(random, random.nextInt(300));
+      int top = random.nextInt(12);
+      Ranking whole = Ranking.of(1000, 300_000, 1000, rows, top, 5);
+      // The same rows split into up to four partitions at random points.
+      List<Ranking.Partial> parts = new ArrayList<>();
+      int from = 0;
+      int partitions = 1 + random.nextInt(4);
+      for (int p = 0; p < partitions; p++) {
+        int to = p == partitions - 1 ? rows.size() : from + random.nextInt(rows.size() - from + 1);
+        parts.add(Ranking.partial(rows.subList(from, to).iterator(), top));
+        from = to;
+      }
+      Ranking merged = Ranking.merge(1000, 300_000, 1000, parts, top, 5);
+      assertEquals(whole.toJson(), merged.toJson(), "round " + round);
+      // And against a plain sort of everything.
+      List<Tuple2<String, Long>> valid = new ArrayList<>();
+      long total = 0;
+      for (Tuple2<String, Long> r : rows) {
+        if (!r._1().equals(KeywordCounts.INVALID_KEY)) {
+          valid.add(r);
+          total += r._2();
+        }
+      }
+      valid.sort(
+          (a, b) ->
+              !a._2().equals(b._2()) ? Long.compare(b._2(), a._2()) : a._1().compareTo(b._1()));
+      List<String> expected = new ArrayList<>();
+      for (Tuple2<String, Long> r : valid.subList(0, Math.min(top, valid.size()))) {
+        expected.add(r._1() + "=" + r._2());
+      }
+      assertEquals(expected.toString(), merged.top.toString());
+      assertEquals(valid.size(), merged.keys);
+      assertEquals(total, merged.total);
+      assertEquals(7L, merged.invalid);
+    }
+  }
+}
