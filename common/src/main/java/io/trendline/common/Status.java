@@ -13,8 +13,10 @@ import java.util.function.Consumer;
  * here.
  */
 public final class Status {
-  /** Retweets of quotes of quotes: the real service nested at most two deep. */
-  /** How deep nested statuses (retweeted, quoted) are looked into. */
+  /**
+   * How deep nested statuses (retweeted, quoted) are looked into: retweets of quotes of quotes; the
+   * real service nested at most two deep.
+   */
   static final int MAX_DEPTH = 4;
 
   private final JsonObject json;

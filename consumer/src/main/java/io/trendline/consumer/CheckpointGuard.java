@@ -82,8 +82,7 @@ final class CheckpointGuard {
     if (differences.isEmpty()) {
       return;
     }
-    boolean code =
-        recorded.getProperty("version") != null && differences.get(0).startsWith("version");
+    boolean code = !version.equals(recorded.getProperty("version", version));
     throw new ConfigException(
         "checkpoint.dir "
             + s.checkpointDir()

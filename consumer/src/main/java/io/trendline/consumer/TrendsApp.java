@@ -61,10 +61,7 @@ public final class TrendsApp {
     if (!settings.describe().isEmpty()) {
       System.err.print("Settings:\n" + settings.describe());
     }
-    SparkConf conf = new SparkConf().setAppName("trendline-consumer");
-    for (Map.Entry<String, String> e : settings.sparkProperties().entrySet()) {
-      conf.set(e.getKey(), e.getValue());
-    }
+    SparkConf conf = sparkConf(settings, "trendline-consumer");
     List<RankingSink> sinks = sinks(settings);
     Configuration hadoop = hadoopConfiguration(conf);
     String version = CheckpointGuard.version();
@@ -86,6 +83,15 @@ public final class TrendsApp {
     jssc.ssc().addStreamingListener(new BatchListener(settings.batchMs()));
     jssc.start();
     awaitStop(jssc, settings);
+  }
+
+  /** Spark's configuration: the settings' spark.* properties under an application name. */
+  static SparkConf sparkConf(ConsumerSettings settings, String appName) {
+    SparkConf conf = new SparkConf().setAppName(appName);
+    for (Map.Entry<String, String> e : settings.sparkProperties().entrySet()) {
+      conf.set(e.getKey(), e.getValue());
+    }
+    return conf;
   }
 
   /** Hadoop's configuration as Spark would make it: the cluster's, plus spark.hadoop.* settings. */
