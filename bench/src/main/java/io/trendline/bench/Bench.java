@@ -2,9 +2,11 @@ package io.trendline.bench;
 
 import com.google.gson.GsonBuilder;
 import io.trendline.broker.KafkaBrokerProcess;
+import io.trendline.consumer.LatencyBench;
+import io.trendline.consumer.RateBench;
+import io.trendline.consumer.WindowBench;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,20 +211,14 @@ public final class Bench {
       case "matcher":
         return MatcherBench.run(ctx);
       case "window":
-        return invoke("io.trendline.consumer.WindowBench", ctx);
+        return WindowBench.run(ctx);
       case "rate":
-        return invoke("io.trendline.consumer.RateBench", ctx);
+        return RateBench.run(ctx);
       case "latency":
-        return invoke("io.trendline.consumer.LatencyBench", ctx);
+        return LatencyBench.run(ctx);
       default:
         throw new IllegalArgumentException(section);
     }
-  }
-
-  /** The consumer's sections live in its package (they drive its package-private graph). */
-  private static Object invoke(String className, Context ctx) throws Exception {
-    Method run = Class.forName(className).getMethod("run", Context.class);
-    return run.invoke(null, ctx);
   }
 
   private static Map<String, Object> machine() throws IOException {

@@ -176,6 +176,8 @@ final class ProducerBench {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       long t10 = -1;
       long t90 = -1;
+      long at10 = 0;
+      long at90 = 0;
       Cpu.Snapshot cpu10 = null;
       Cpu.Snapshot cpu90 = null;
       long last = -1;
@@ -190,10 +192,12 @@ final class ProducerBench {
         long now = System.nanoTime();
         if (t10 < 0 && total >= expected / 10) {
           t10 = now;
+          at10 = total;
           cpu10 = new Cpu.Snapshot(child);
         }
         if (t90 < 0 && total >= expected * 9 / 10) {
           t90 = now;
+          at90 = total;
           cpu90 = new Cpu.Snapshot(child);
         }
         if (total != last) {
@@ -209,21 +213,24 @@ final class ProducerBench {
         }
         Thread.sleep(10); // polling interval of the topic's end offsets
       }
-      if (t90 < 0) {
+      if (t10 >= 0 && t90 < 0) {
+        // Stalled between the two marks: measure up to the last record that arrived.
         t90 = lastChange;
+        at90 = last;
       }
       double seconds = Math.max(1e-3, (t90 - t10) / 1e9);
-      double share =
-          (t90 == lastChange && last < expected * 9 / 10 ? last : expected * 0.8) / expected;
-      double statusesPerSecond = Math.round(statuses * share / seconds);
+      // Records measured, and the statuses they stand for (a status can make several records).
+      long measured = t10 < 0 ? 0 : at90 - at10;
+      double measuredStatuses = (double) measured * statuses / expected;
+      double statusesPerSecond = Math.round(measuredStatuses / seconds);
       r.put("statusesPerSecond", statusesPerSecond);
-      r.put("recordsPerSecond", (double) Math.round(expected * share / seconds));
+      r.put("recordsPerSecond", (double) Math.round(measured / seconds));
       r.put("recordsInTopic", last);
       r.put("recordsExpected", expected);
       r.put("complete", last >= expected);
       r.put("peakResidentMb", Math.round(maxRss));
       if (cpu10 != null && cpu90 != null) {
-        r.put("cpu", cpuShares(cpu10, cpu90, statuses * share, name));
+        r.put("cpu", cpuShares(cpu10, cpu90, measuredStatuses));
       }
       ctx.progress(
           "%-20s %,10.0f statuses/s  (%d of %d records in the topic)",
@@ -243,8 +250,7 @@ final class ProducerBench {
    * CPU per 1,000 statuses between the two readings: the variant's JVM, this JVM (the stream
    * server), and the rest of the machine (the broker, the OS); and how busy the machine was.
    */
-  private static Map<String, Object> cpuShares(
-      Cpu.Snapshot a, Cpu.Snapshot b, double statuses, String name) {
+  private static Map<String, Object> cpuShares(Cpu.Snapshot a, Cpu.Snapshot b, double statuses) {
     double per = 1000.0 / statuses;
     double machine = b.machineBusyMs - a.machineBusyMs;
     double child = b.childMs - a.childMs;

@@ -76,10 +76,7 @@ public final class LatencyBench {
               "--spark.driver.host", "127.0.0.1"
             },
             Collections.<String, String>emptyMap());
-    SparkConf conf = new SparkConf().setAppName("latency-bench");
-    for (Map.Entry<String, String> e : settings.sparkProperties().entrySet()) {
-      conf.set(e.getKey(), e.getValue());
-    }
+    SparkConf conf = TrendsApp.sparkConf(settings, "latency-bench");
     JavaStreamingContext jssc =
         TrendsApp.createContext(
             settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));

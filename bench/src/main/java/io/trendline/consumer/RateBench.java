@@ -100,10 +100,7 @@ public final class RateBench {
               "--spark.streaming.clock", "org.apache.spark.util.ManualClock"
             },
             Collections.<String, String>emptyMap());
-    SparkConf conf = new SparkConf().setAppName("rate-bench");
-    for (Map.Entry<String, String> e : settings.sparkProperties().entrySet()) {
-      conf.set(e.getKey(), e.getValue());
-    }
+    SparkConf conf = TrendsApp.sparkConf(settings, "rate-bench");
     JavaStreamingContext jssc =
         TrendsApp.createContext(
             settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));
