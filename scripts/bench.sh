@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "error: java not found" >&2; exit 2; }
 
 jars=(producer/target/trendline-producer-all.jar consumer/target/trendline-consumer.jar
-      broker/target/trendline-broker.jar bench/target/trendline-bench.jar)
+      support/broker/target/trendline-broker.jar support/bench/target/trendline-bench.jar)
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then
     command -v mvn >/dev/null || { echo "error: $jar is missing and mvn is not installed" >&2; exit 2; }
@@ -39,5 +39,5 @@ fi
 exec java -Xmx2g ${JAVA_OPTS:-} -Djava.net.preferIPv4Stack=true ${opens[@]+"${opens[@]}"} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.apache.spark.streaming.dstream.QueueInputDStream=error \
-  -cp "bench/target/trendline-bench.jar:bench/target/lib/*:consumer/target/trendline-consumer.jar:spark-runtime/target/lib/*" \
+  -cp "support/bench/target/trendline-bench.jar:support/bench/target/lib/*:consumer/target/trendline-consumer.jar:build-support/spark-runtime/target/lib/*" \
   io.trendline.bench.Bench --home . "$@"

@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "error: java not found (Java 8 or later)" >&2; exit 2; }
 
 jars=(producer/target/trendline-producer-all.jar
-      streamserver/target/trendline-streamserver-all.jar
+      support/streamserver/target/trendline-streamserver-all.jar
       consumer/target/trendline-consumer.jar
-      broker/target/trendline-broker.jar
-      local/target/trendline-local.jar)
+      support/broker/target/trendline-broker.jar
+      support/local/target/trendline-local.jar)
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then
     command -v mvn >/dev/null || { echo "error: $jar is missing and mvn is not installed" >&2; exit 2; }
@@ -19,5 +19,5 @@ for jar in "${jars[@]}"; do
     break
   fi
 done
-exec java -Xmx512m -cp "local/target/trendline-local.jar:local/target/lib/*" \
+exec java -Xmx512m -cp "support/local/target/trendline-local.jar:support/local/target/lib/*" \
   io.trendline.local.Demo --home . "$@"

@@ -8,7 +8,7 @@
 #       needs --zookeeper HOST:PORT with this Kafka version (the broker prints its zk address)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=broker/target/trendline-broker.jar
+jar=support/broker/target/trendline-broker.jar
 [[ -f "$jar" ]] || { echo "error: $jar is missing: run mvn -DskipTests package" >&2; exit 2; }
 cmd=${1:-}
 shift || true
@@ -18,9 +18,9 @@ case "$cmd" in
     [[ " ${args[*]-} " == *" --data-dir "* ]] || args+=(--data-dir "${TMPDIR:-/tmp}/trendline-kafka")
     exec java -Xmx512m -jar "$jar" "${args[@]}" ;;
   consume)
-    exec java -cp "$jar:broker/target/lib/*" kafka.tools.ConsoleConsumer "$@" ;;
+    exec java -cp "$jar:support/broker/target/lib/*" kafka.tools.ConsoleConsumer "$@" ;;
   topics)
-    exec java -cp "$jar:broker/target/lib/*" kafka.admin.TopicCommand "$@" ;;
+    exec java -cp "$jar:support/broker/target/lib/*" kafka.admin.TopicCommand "$@" ;;
   *)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2 ;;

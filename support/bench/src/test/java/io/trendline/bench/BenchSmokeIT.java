@@ -1,0 +1,107 @@
+package io.trendline.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * scripts/bench.sh --smoke, as a user runs it: every section starts, measures something real at
+ * tiny sizes, and the table, the JSON and the chart come out. (The figures of a smoke run mean
+ * nothing; only that the benchmark still works.)
+ */
+class BenchSmokeIT {
+  @Test
+  void theSmokeRunPrintsItsTableAndWritesItsFigures() throws Exception {
+    Path home =
+        Paths.get(System.getProperty("trendline.home", "../..")).toAbsolutePath().normalize();
+    Path out = Paths.get("target", "bench-smoke").toAbsolutePath();
+    Path log = Paths.get("target", "bench-smoke.log").toAbsolutePath();
+    Path stdout = Paths.get("target", "bench-smoke.out").toAbsolutePath();
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                home.resolve("scripts/bench.sh").toString(),
+                "--smoke",
+                "--out",
+                out.toString())
+            .redirectError(log.toFile())
+            .redirectOutput(stdout.toFile())
+            .start();
+    boolean ended = p.waitFor(10, TimeUnit.MINUTES);
+    if (!ended) {
+      p.destroyForcibly().waitFor();
+    }
+    String err = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+    assertTrue(ended, "the smoke run ends within 10 minutes\n" + err);
+    assertEquals(0, p.exitValue(), err);
+
+    String table = new String(Files.readAllBytes(stdout), StandardCharsets.UTF_8);
+    for (String heading :
+        new String[] {
+          "1. Producer throughput",
+          "2. Matcher alone (JMH",
+          "3. Consumer batch time at a full window",
+          "4. Sustainable rate",
+          "5. End to end",
+          "6. Memory"
+        }) {
+      assertTrue(table.contains(heading), heading + " in\n" + table);
+    }
+
+    JsonObject r =
+        JsonParser.parseString(
+                new String(Files.readAllBytes(out.resolve("bench.json")), StandardCharsets.UTF_8))
+            .getAsJsonObject();
+    JsonObject producer = r.getAsJsonObject("producer");
+    for (String variant : new String[] {"bare", "producer", "naive"}) {
+      JsonObject v = producer.getAsJsonObject(variant);
+      assertTrue(v.get("complete").getAsBoolean(), variant + " delivered every record: " + v);
+      assertTrue(v.get("statusesPerSecond").getAsDouble() > 0, variant + ": " + v);
+    }
+    assertEquals(1.0, producer.getAsJsonObject("bare").get("ratioToBare").getAsDouble());
+
+    JsonObject matcher = r.getAsJsonObject("matcher");
+    for (String b : new String[] {"parseAndMatch", "matchParsed", "substring"}) {
+      assertTrue(matcher.getAsJsonObject(b).get("opsPerSecond").getAsDouble() > 0, b);
+    }
+
+    JsonObject window = r.getAsJsonObject("window");
+    int batches = window.get("batches").getAsInt();
+    for (String keys : new String[] {"4", "400"}) {
+      JsonObject row = window.getAsJsonObject("keys").getAsJsonObject(keys);
+      for (String variant : new String[] {"inverse", "plain"}) {
+        JsonObject m = row.getAsJsonObject(variant);
+        // Both windows counted every record of the last windowBatches batches.
+        assertEquals(
+            window.get("recordsPerBatch").getAsLong() * window.get("windowBatches").getAsLong(),
+            m.get("countedInWindow").getAsLong(),
+            keys + "/" + variant);
+        assertEquals(Integer.parseInt(keys), m.get("keysInWindow").getAsInt());
+      }
+      assertEquals(
+          batches, window.getAsJsonObject("series").getAsJsonArray("inverse-" + keys).size());
+    }
+
+    JsonObject rate = r.getAsJsonObject("rate");
+    assertTrue(rate.get("rawReadRecordsPerSecond").getAsDouble() > 0);
+    assertTrue(rate.getAsJsonObject("levels").size() > 0);
+
+    JsonObject latency = r.getAsJsonObject("latency");
+    assertTrue(latency.get("recordsMeasured").getAsLong() > 0, latency.toString());
+    assertTrue(
+        latency.get("p50Ms").getAsDouble() <= latency.get("p99Ms").getAsDouble(),
+        latency.toString());
+
+    String svg =
+        new String(Files.readAllBytes(out.resolve("batch-times.svg")), StandardCharsets.UTF_8);
+    assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), "a chart with lines");
+  }
+}

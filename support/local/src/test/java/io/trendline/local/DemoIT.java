@@ -1,0 +1,92 @@
+package io.trendline.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, as a user runs it, with a short duration: rankings appear with the
+ * expected keywords, the counts agree with what the producer reported sending, and no component
+ * process outlives the run.
+ */
+class DemoIT {
+  private static final List<String> KEYWORDS = Arrays.asList("bitcoin", "blockchain", "IoT", "5G");
+
+  @Test
+  void theDemoShowsRankingsThatAddUpAndLeavesNothingRunning() throws Exception {
+    Path home =
+        Paths.get(System.getProperty("trendline.home", "../..")).toAbsolutePath().normalize();
+    Path script = home.resolve("scripts/demo.sh");
+    assertTrue(Files.isExecutable(script));
+    Process p =
+        new ProcessBuilder("bash", script.toString(), "--duration", "40s", "--rate", "40")
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lines.add(line);
+      }
+    }
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the demo ends by itself");
+    String output = String.join("\n", lines);
+    assertEquals(0, p.exitValue(), output);
+
+    long tables = lines.stream().filter(l -> l.startsWith("Trends at ")).count();
+    assertTrue(tables >= 5, "rankings were shown every second:\n" + output);
+
+    Matcher summary =
+        Pattern.compile(
+                "DEMO-SUMMARY run=(\\S+) acked=(\\d+) in-topic=(\\d+) counted=(\\d+) keywords=(\\S*)")
+            .matcher(output);
+    assertTrue(summary.find(), output);
+    String runId = summary.group(1);
+    long acked = Long.parseLong(summary.group(2));
+    long inTopic = Long.parseLong(summary.group(3));
+    long counted = Long.parseLong(summary.group(4));
+    assertTrue(acked > 100, "the producer sent a realistic stream: " + acked);
+    assertEquals(acked, inTopic, "every acknowledged record is in Kafka");
+    assertEquals(acked, counted, "the 300 s window counted every record the producer sent");
+    Set<String> ranked = new HashSet<>(Arrays.asList(summary.group(5).split(",")));
+    assertTrue(new HashSet<>(KEYWORDS).containsAll(ranked), "only tracked keywords: " + ranked);
+    assertTrue(ranked.size() >= 3, "the generated stream mentions most keywords: " + ranked);
+
+    assertTrue(output.contains("Stopped. Logs: "), output);
+    assertEquals(new ArrayList<String>(), processesOf(runId), "no component outlives the run");
+  }
+
+  /** Command lines of live processes started for this run (they carry -Dtrendline.run=ID). */
+  private static List<String> processesOf(String runId) throws Exception {
+    Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
+    List<String> found = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(ps.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.contains("-Dtrendline.run=" + runId)) {
+          found.add(line);
+        }
+      }
+    }
+    ps.waitFor();
+    return found;
+  }
+}

@@ -1,0 +1,180 @@
+package io.trendline.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What scripts/submit-yarn.sh and scripts/emr-job.sh refuse, and what they print, without a cluster
+ * (YarnSubmitIT submits with both for real).
+ */
+class SubmitScriptsTest {
+  private static final Path HOME =
+      Paths.get(System.getProperty("trendline.home", "../..")).toAbsolutePath().normalize();
+  @TempDir Path dir;
+
+  /** Exit code and everything printed (stdout then stderr). */
+  private static final class Result {
+    final int code;
+    final String out;
+
+    Result(int code, String out) {
+      this.code = code;
+      this.out = out;
+    }
+  }
+
+  private Result run(String script, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(Arrays.asList("bash", HOME.resolve(script).toString()));
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("HADOOP_CONF_DIR");
+    pb.environment().remove("YARN_CONF_DIR");
+    Process p = pb.start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = p.getInputStream()) {
+      byte[] buf = new byte[4096];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+      }
+    }
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    return new Result(p.exitValue(), new String(out.toByteArray(), StandardCharsets.UTF_8));
+  }
+
+  private Path config(String... lines) throws Exception {
+    Path f = dir.resolve("consumer.properties");
+    Files.write(f, Arrays.asList(lines), StandardCharsets.UTF_8);
+    return f;
+  }
+
+  /** A stand-in jar: the scripts only check that it exists. */
+  private String jar() throws Exception {
+    return Files.createFile(dir.resolve("trendline-consumer.jar")).toString();
+  }
+
+  @Test
+  void aDryRunShipsTheConfigAndHidesSecrets() throws Exception {
+    Path cfg = config("topic=tweets", "checkpoint.dir=hdfs:///trendline/checkpoint");
+    Result r =
+        run(
+            "scripts/submit-yarn.sh",
+            "--dry-run",
+            "--jar",
+            jar(),
+            "--config",
+            cfg.toString(),
+            "--conf",
+            "spark.ssl.keyStorePassword=hunter2",
+            "--",
+            "--kafka.sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";");
+    assertEquals(0, r.code, r.out);
+    assertTrue(r.out.contains("--deploy-mode cluster"), r.out);
+    assertTrue(
+        r.out.contains("--files " + HOME.resolve("conf/log4j-yarn.properties") + "," + cfg), r.out);
+    assertTrue(r.out.contains("--config consumer.properties"), r.out);
+    assertTrue(r.out.contains("spark.yarn.am.attemptFailuresValidityInterval=1h"), r.out);
+    assertTrue(r.out.contains("spark.ssl.keyStorePassword=****"), r.out);
+    assertTrue(r.out.contains("--kafka.sasl.jaas.config ****"), r.out);
+    assertFalse(r.out.contains("hunter2") || r.out.contains("PlainLoginModule"), r.out);
+  }
+
+  @Test
+  void clientModeReadsTheConfigWhereItIs() throws Exception {
+    Path cfg = config("checkpoint.dir=hdfs:///c");
+    Result r =
+        run(
+            "scripts/submit-yarn.sh",
+            "--dry-run",
+            "--client",
+            "--jar",
+            jar(),
+            "--config",
+            cfg.toString());
+    assertEquals(0, r.code, r.out);
+    assertTrue(r.out.contains("--deploy-mode client"), r.out);
+    assertTrue(r.out.contains("--config " + cfg), r.out);
+    assertFalse(r.out.contains("waitAppCompletion"), r.out);
+  }
+
+  @Test
+  void wrongInputIsRefusedBeforeAnythingIsSubmitted() throws Exception {
+    String jar = jar();
+    Result noCheckpoint = run("scripts/submit-yarn.sh", "--jar", jar);
+    assertEquals(2, noCheckpoint.code);
+    assertTrue(noCheckpoint.out.contains("no checkpoint.dir"), noCheckpoint.out);
+
+    Result local =
+        run("scripts/submit-yarn.sh", "--jar", jar, "--", "--checkpoint.dir", "file:///tmp/c");
+    assertEquals(2, local.code);
+    assertTrue(local.out.contains("use hdfs:// or oss://"), local.out);
+
+    Result noJar =
+        run(
+            "scripts/submit-yarn.sh",
+            "--jar",
+            dir.resolve("missing.jar").toString(),
+            "--",
+            "--checkpoint.dir",
+            "hdfs:///c");
+    assertEquals(2, noJar.code);
+    assertTrue(noJar.out.contains("not found"), noJar.out);
+
+    Result badNumber = run("scripts/submit-yarn.sh", "--num-executors", "two");
+    assertEquals(2, badNumber.code);
+    assertTrue(badNumber.out.contains("positive integers"), badNumber.out);
+
+    Result unknown = run("scripts/submit-yarn.sh", "--master", "local");
+    assertEquals(2, unknown.code);
+    assertTrue(unknown.out.contains("unknown option '--master'"), unknown.out);
+
+    Result noCluster =
+        run("scripts/submit-yarn.sh", "--jar", jar, "--", "--checkpoint.dir", "hdfs:///c");
+    assertEquals(2, noCluster.code);
+    assertTrue(noCluster.out.contains("HADOOP_CONF_DIR"), noCluster.out);
+  }
+
+  @Test
+  void theEmrStringInlinesTheConfigAndRefusesSecrets() throws Exception {
+    Path cfg = config("# comment", "topic = tweets", "checkpoint.dir=oss://b/ckpt", "top: 20");
+    Result r =
+        run(
+            "scripts/emr-job.sh",
+            "--jar",
+            "ossref://b/trendline/trendline-consumer.jar",
+            "--config",
+            cfg.toString());
+    assertEquals(0, r.code, r.out);
+    assertEquals(1, r.out.trim().split("\n").length, r.out);
+    assertTrue(
+        r.out.contains(
+            "ossref://b/trendline/trendline-consumer.jar --topic tweets --checkpoint.dir"
+                + " oss://b/ckpt --top 20"),
+        r.out);
+    assertFalse(r.out.contains("--files"), "nothing to ship from the console: " + r.out);
+
+    Path secret = config("checkpoint.dir=oss://b/c", "kafka.ssl.key.password=x");
+    Result refused =
+        run("scripts/emr-job.sh", "--jar", "ossref://b/x.jar", "--config", secret.toString());
+    assertEquals(2, refused.code);
+    assertTrue(refused.out.contains("looks like a secret"), refused.out);
+
+    Result notOssref = run("scripts/emr-job.sh", "--jar", "oss://b/x.jar");
+    assertEquals(2, notOssref.code);
+    assertTrue(notOssref.out.contains("ossref://BUCKET/PATH/NAME.jar"), notOssref.out);
+  }
+}
