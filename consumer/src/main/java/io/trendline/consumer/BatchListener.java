@@ -1,30 +1,16 @@
 package io.trendline.consumer;
 
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.streaming.scheduler.BatchInfo;
-import org.apache.spark.streaming.scheduler.StreamingListener;
-import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
-import org.apache.spark.streaming.scheduler.StreamingListenerBatchStarted;
-import org.apache.spark.streaming.scheduler.StreamingListenerBatchSubmitted;
-import org.apache.spark.streaming.scheduler.StreamingListenerOutputOperationCompleted;
-import org.apache.spark.streaming.scheduler.StreamingListenerOutputOperationStarted;
-import org.apache.spark.streaming.scheduler.StreamingListenerReceiverError;
-import org.apache.spark.streaming.scheduler.StreamingListenerReceiverStarted;
-import org.apache.spark.streaming.scheduler.StreamingListenerReceiverStopped;
-import org.apache.spark.streaming.scheduler.StreamingListenerStreamingStarted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logs every batch's statistics and warns when a batch took longer than the batch interval (the
  * application is falling behind: raise resources or set max.rate.per.partition). Runs on the
- * driver's listener bus; keeps the last processing time for the rankings.
+ * driver's listener bus.
  */
-final class BatchListener implements StreamingListener {
+final class BatchListener extends BatchCompletedListener {
   private static final Logger log = LoggerFactory.getLogger(BatchListener.class);
-
-  /** The last completed batch's processing time in ms (-1 before the first), in this JVM. */
-  static final AtomicLong LAST_PROCESSING_MS = new AtomicLong(-1);
 
   private final long batchMs;
   private long batches;
@@ -35,11 +21,9 @@ final class BatchListener implements StreamingListener {
   }
 
   @Override
-  public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
-    BatchInfo info = completed.batchInfo();
-    long processing = info.processingDelay().isDefined() ? (Long) info.processingDelay().get() : -1;
-    long scheduling = info.schedulingDelay().isDefined() ? (Long) info.schedulingDelay().get() : -1;
-    LAST_PROCESSING_MS.set(processing);
+  protected void batchCompleted(BatchInfo info) {
+    long processing = processingMs(info);
+    long scheduling = schedulingMs(info);
     batches++;
     if (processing > batchMs) {
       slow++;
@@ -62,28 +46,4 @@ final class BatchListener implements StreamingListener {
           scheduling);
     }
   }
-
-  @Override
-  public void onStreamingStarted(StreamingListenerStreamingStarted started) {}
-
-  @Override
-  public void onReceiverStarted(StreamingListenerReceiverStarted started) {}
-
-  @Override
-  public void onReceiverError(StreamingListenerReceiverError error) {}
-
-  @Override
-  public void onReceiverStopped(StreamingListenerReceiverStopped stopped) {}
-
-  @Override
-  public void onBatchSubmitted(StreamingListenerBatchSubmitted submitted) {}
-
-  @Override
-  public void onBatchStarted(StreamingListenerBatchStarted started) {}
-
-  @Override
-  public void onOutputOperationStarted(StreamingListenerOutputOperationStarted started) {}
-
-  @Override
-  public void onOutputOperationCompleted(StreamingListenerOutputOperationCompleted completed) {}
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 
 /**
  * The consumer's settings, typed and validated once at start-up: defaults < properties file ({@code
@@ -262,6 +263,24 @@ public final class ConsumerSettings implements Serializable {
   /** Spark properties to set on the SparkConf (a copy). */
   public Map<String, String> sparkProperties() {
     return new LinkedHashMap<>(sparkProperties);
+  }
+
+  /** The window's shape: length, slide, partitions and checkpoint interval. */
+  public WindowSpec windowSpec() {
+    return WindowSpec.of(
+            new org.apache.spark.streaming.Duration(windowMs),
+            new org.apache.spark.streaming.Duration(slideMs))
+        .partitions(partitions)
+        .checkpointEvery(new org.apache.spark.streaming.Duration(checkpointMs));
+  }
+
+  /** Spark's configuration: the spark.* settings under an application name. */
+  public SparkConf sparkConf(String appName) {
+    SparkConf conf = new SparkConf().setAppName(appName);
+    for (Map.Entry<String, String> e : sparkProperties.entrySet()) {
+      conf.set(e.getKey(), e.getValue());
+    }
+    return conf;
   }
 
   /** The settings the user changed, secrets hidden. */

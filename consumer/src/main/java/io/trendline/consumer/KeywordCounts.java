@@ -45,7 +45,8 @@ public final class KeywordCounts {
         new Sum(), new Minus(), window, slide, defaultPartitions, new NonZero());
   }
 
-  static final class KeyOne implements PairFunction<ConsumerRecord<String, String>, String, Long> {
+  private static final class KeyOne
+      implements PairFunction<ConsumerRecord<String, String>, String, Long> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -58,7 +59,7 @@ public final class KeywordCounts {
     return key == null || key.isEmpty() ? INVALID_KEY : key;
   }
 
-  static final class Sum implements Function2<Long, Long, Long> {
+  private static final class Sum implements Function2<Long, Long, Long> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -67,7 +68,7 @@ public final class KeywordCounts {
     }
   }
 
-  static final class Minus implements Function2<Long, Long, Long> {
+  private static final class Minus implements Function2<Long, Long, Long> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -76,7 +77,7 @@ public final class KeywordCounts {
     }
   }
 
-  static final class NonZero implements Function<Tuple2<String, Long>, Boolean> {
+  private static final class NonZero implements Function<Tuple2<String, Long>, Boolean> {
     private static final long serialVersionUID = 1L;
 
     @Override

@@ -2,7 +2,6 @@ package io.trendline.consumer;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -101,9 +100,5 @@ final class Sinks {
       }
       fs.create(new Path(dir, "_SUCCESS"), true).close();
     }
-  }
-
-  static Map<String, Object> unmodifiable(Map<String, Object> m) {
-    return Collections.unmodifiableMap(m);
   }
 }

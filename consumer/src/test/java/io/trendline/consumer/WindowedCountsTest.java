@@ -93,10 +93,13 @@ class WindowedCountsTest {
       }
       queue.add(jssc.sparkContext().parallelize(ones, 2));
     }
-    TrendsApp.buildGraph(
-        jssc.queueStream(queue, true).mapToPair(t -> t),
-        s,
-        Collections.<RankingSink>singletonList(new QueueSink()));
+    WindowSpec window = s.windowSpec();
+    TrendsGraph.rankAndSink(
+        TrendsGraph.window(jssc.queueStream(queue, true).mapToPair(t -> t), window),
+        window,
+        s.top(),
+        Collections.<RankingSink>singletonList(new QueueSink()),
+        new LastBatchTime());
     jssc.start();
     return (ManualClock) jssc.ssc().scheduler().clock();
   }

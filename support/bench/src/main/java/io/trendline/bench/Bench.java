@@ -2,9 +2,6 @@ package io.trendline.bench;
 
 import com.google.gson.GsonBuilder;
 import io.trendline.broker.KafkaBrokerProcess;
-import io.trendline.consumer.LatencyBench;
-import io.trendline.consumer.RateBench;
-import io.trendline.consumer.WindowBench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

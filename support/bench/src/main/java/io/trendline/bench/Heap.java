@@ -1,4 +1,4 @@
-package io.trendline.consumer;
+package io.trendline.bench;
 
 /** Heap figures of this JVM. */
 final class Heap {

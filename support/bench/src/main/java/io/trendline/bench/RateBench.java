@@ -1,9 +1,8 @@
-package io.trendline.consumer;
+package io.trendline.bench;
 
-import io.trendline.bench.Bench;
-import io.trendline.bench.Corpus;
-import io.trendline.bench.KafkaSettings;
-import io.trendline.bench.Stats;
+import io.trendline.consumer.ConsumerSettings;
+import io.trendline.consumer.RankingSink;
+import io.trendline.consumer.TrendsApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +99,7 @@ public final class RateBench {
               "--spark.streaming.clock", "org.apache.spark.util.ManualClock"
             },
             Collections.<String, String>emptyMap());
-    SparkConf conf = TrendsApp.sparkConf(settings, "rate-bench");
+    SparkConf conf = settings.sparkConf("rate-bench");
     JavaStreamingContext jssc =
         TrendsApp.createContext(
             settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));

@@ -1,12 +1,13 @@
-package io.trendline.consumer;
+package io.trendline.bench;
 
-import io.trendline.bench.Bench;
-import io.trendline.bench.Child;
-import io.trendline.bench.KafkaSettings;
-import io.trendline.bench.Stats;
 import io.trendline.common.KeywordList;
+import io.trendline.consumer.ConsumerSettings;
+import io.trendline.consumer.RankingSink;
+import io.trendline.consumer.TrendsApp;
+import io.trendline.process.JavaProcess;
 import io.trendline.streamserver.StreamServer;
 import io.trendline.streamserver.SyntheticSource;
+import io.trendline.streamserver.ThrowawayCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class LatencyBench {
               "--spark.driver.host", "127.0.0.1"
             },
             Collections.<String, String>emptyMap());
-    SparkConf conf = TrendsApp.sparkConf(settings, "latency-bench");
+    SparkConf conf = settings.sparkConf("latency-bench");
     JavaStreamingContext jssc =
         TrendsApp.createContext(
             settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));
@@ -94,8 +95,9 @@ public final class LatencyBench {
                 .rate(rate)
                 .build()
                 .start();
-        Child producer =
-            Child.java(
+        JavaProcess producer =
+            JavaProcess.start(
+                "producer",
                 Arrays.asList(
                     "-Xmx256m",
                     "-jar",
@@ -110,7 +112,7 @@ public final class LatencyBench {
                     bootstrap,
                     "--report.interval",
                     "5s"),
-                Child.throwawayCredentials(),
+                ThrowawayCredentials.producerEnvironment(),
                 ctx.out.resolve("latency-producer.log"))) {
       start = System.currentTimeMillis();
       long nextSample = start;

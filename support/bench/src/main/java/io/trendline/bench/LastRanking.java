@@ -1,5 +1,7 @@
-package io.trendline.consumer;
+package io.trendline.bench;
 
+import io.trendline.consumer.Ranking;
+import io.trendline.consumer.RankingSink;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Keeps the latest ranking (the driver and the sink share a JVM in local mode). */

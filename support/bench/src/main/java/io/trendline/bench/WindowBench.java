@@ -1,7 +1,11 @@
-package io.trendline.consumer;
+package io.trendline.bench;
 
-import io.trendline.bench.Bench;
-import io.trendline.bench.Stats;
+import io.trendline.consumer.ConsumerSettings;
+import io.trendline.consumer.LastBatchTime;
+import io.trendline.consumer.Ranking;
+import io.trendline.consumer.RankingSink;
+import io.trendline.consumer.TrendsGraph;
+import io.trendline.consumer.WindowSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +29,7 @@ import scala.Tuple2;
 /**
  * The consumer's cost at a full window: batch processing time in {@code local[2]} at a fixed input
  * rate, for several numbers of distinct keys, with the consumer's own graph (the inverse-function
- * window, {@link TrendsApp#buildGraph}) and with the plain {@code reduceByKeyAndWindow} without an
+ * window, {@link TrendsGraph#window}) and with the plain {@code reduceByKeyAndWindow} without an
  * inverse, everything else equal. A manual clock makes every batch start only when the previous one
  * is done, so a batch's processing time is its own; the heap is sampled after a full collection
  * between batches.
@@ -154,19 +158,17 @@ public final class WindowBench {
       }
       JavaPairDStream<String, Long> ones = jssc.queueStream(queue, true).mapToPair(new Identity());
       List<RankingSink> sinks = Collections.<RankingSink>singletonList(new LastRanking());
-      if (inverse) {
-        TrendsApp.buildGraph(ones, settings, sinks);
-      } else {
-        // The classic example: every slide re-merges the window's per-batch results.
-        ones.reduceByKeyAndWindow(
-                new KeywordCounts.Sum(),
-                new Duration(settings.windowMs()),
-                new Duration(settings.slideMs()),
-                jssc.sparkContext().defaultParallelism())
-            .foreachRDD(
-                new TrendsApp.RankAndSink(
-                    settings.windowMs(), settings.slideMs(), settings.top(), sinks));
-      }
+      WindowSpec window = settings.windowSpec();
+      JavaPairDStream<String, Long> counts =
+          inverse
+              ? TrendsGraph.window(ones, window)
+              // The classic example: every slide re-merges the window's per-batch results.
+              : ones.reduceByKeyAndWindow(
+                  (a, b) -> a + b,
+                  window.length(),
+                  window.slide(),
+                  jssc.sparkContext().defaultParallelism());
+      TrendsGraph.rankAndSink(counts, window, settings.top(), sinks, new LastBatchTime());
       BenchListener listener = new BenchListener();
       jssc.ssc().addStreamingListener(listener);
       jssc.start();

@@ -1,0 +1,170 @@
+package io.trendline.consumer;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.streaming.Time;
+import org.apache.spark.streaming.api.java.JavaInputDStream;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
+import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.streaming.kafka010.CanCommitOffsets;
+import org.apache.spark.streaming.kafka010.ConsumerStrategies;
+import org.apache.spark.streaming.kafka010.HasOffsetRanges;
+import org.apache.spark.streaming.kafka010.KafkaUtils;
+import org.apache.spark.streaming.kafka010.LocationStrategies;
+import org.apache.spark.streaming.kafka010.OffsetRange;
+import scala.Tuple2;
+
+/**
+ * The consumer's stream graph, step by step: read → window → rank → sink, then commit. Each step is
+ * a static function of a stream and of what it needs (durations, sinks), so the application wires
+ * them on Kafka, and tests and benchmarks wire the same steps on a queue stream under a manual
+ * clock.
+ *
+ * <p>Everything these functions put in the graph is serializable: the graph is checkpointed, and a
+ * driver restarted on the same checkpoint restores it instead of calling them again.
+ */
+public final class TrendsGraph {
+  private TrendsGraph() {}
+
+  /**
+   * The whole graph on a Kafka topic: {@link #read}, {@link KeywordCounts#ones}, {@link #window},
+   * {@link #rankAndSink}, then {@link #commitAfterOutputs}. The context must have a checkpoint
+   * directory.
+   */
+  public static void onKafka(
+      JavaStreamingContext jssc,
+      String topic,
+      Map<String, Object> kafkaParams,
+      WindowSpec window,
+      int top,
+      List<RankingSink> sinks,
+      LastBatchTime lastBatch) {
+    JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
+    rankAndSink(window(KeywordCounts.ones(records), window), window, top, sinks, lastBatch);
+    // Registered after the ranking output: a batch's offsets are committed once it is out.
+    commitAfterOutputs(records);
+  }
+
+  /**
+   * read: the Kafka direct stream of {@code topic} ({@code PreferConsistent}, {@code Subscribe}).
+   * Auto-commit must be off in {@code kafkaParams}: offsets are committed by {@link
+   * #commitAfterOutputs}.
+   */
+  public static JavaInputDStream<ConsumerRecord<String, String>> read(
+      JavaStreamingContext jssc, String topic, Map<String, Object> kafkaParams) {
+    return KafkaUtils.createDirectStream(
+        jssc,
+        LocationStrategies.PreferConsistent(),
+        ConsumerStrategies.<String, String>Subscribe(
+            Collections.singletonList(topic), kafkaParams));
+  }
+
+  /**
+   * window: the count per keyword over the window, every slide ({@link KeywordCounts#windowed}),
+   * its state checkpointed at the window's checkpoint interval.
+   */
+  public static JavaPairDStream<String, Long> window(
+      JavaPairDStream<String, Long> ones, WindowSpec window) {
+    JavaPairDStream<String, Long> counts =
+        KeywordCounts.windowed(ones, window.length(), window.slide(), window.partitions());
+    counts.checkpoint(window.checkpointInterval());
+    return counts;
+  }
+
+  /**
+   * rank → sink: every slide, the top {@code top} keywords of {@code counts} (each partition ranks
+   * its own keys and the driver merges their top rows), given to each sink in order, with the last
+   * completed batch's processing time from {@code lastBatch}.
+   */
+  public static void rankAndSink(
+      JavaPairDStream<String, Long> counts,
+      WindowSpec window,
+      int top,
+      List<RankingSink> sinks,
+      LastBatchTime lastBatch) {
+    counts.foreachRDD(
+        new RankAndSink(
+            window.length().milliseconds(), window.slide().milliseconds(), top, sinks, lastBatch));
+  }
+
+  /**
+   * commit: after the outputs registered before it, commits each batch's offset ranges to Kafka
+   * (asynchronously, under the stream's group id), so a start without a checkpoint resumes after
+   * the last output batch.
+   */
+  public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, String>> records) {
+    records.foreachRDD(new CommitOffsets(records));
+  }
+
+  /** Ranks the window's counts and gives the ranking to every sink, on the driver. */
+  private static final class RankAndSink implements VoidFunction2<JavaPairRDD<String, Long>, Time> {
+    private static final long serialVersionUID = 1L;
+    private final long windowMs;
+    private final long slideMs;
+    private final int top;
+    private final List<RankingSink> sinks;
+    private final LastBatchTime lastBatch;
+
+    RankAndSink(
+        long windowMs, long slideMs, int top, List<RankingSink> sinks, LastBatchTime lastBatch) {
+      this.windowMs = windowMs;
+      this.slideMs = slideMs;
+      this.top = top;
+      this.sinks = new ArrayList<>(sinks);
+      this.lastBatch = lastBatch;
+    }
+
+    @Override
+    public void call(JavaPairRDD<String, Long> counts, Time time) throws Exception {
+      List<Ranking.Partial> parts = counts.mapPartitions(new RankPartition(top)).collect();
+      Ranking ranking =
+          Ranking.merge(
+              time.milliseconds(), windowMs, slideMs, parts, top, lastBatch.processingMs());
+      for (RankingSink sink : sinks) {
+        sink.accept(ranking);
+      }
+    }
+  }
+
+  /** Ranks one partition of the counts where it is (see {@link Ranking.Partial}). */
+  private static final class RankPartition
+      implements FlatMapFunction<Iterator<Tuple2<String, Long>>, Ranking.Partial> {
+    private static final long serialVersionUID = 1L;
+    private final int top;
+
+    RankPartition(int top) {
+      this.top = top;
+    }
+
+    @Override
+    public Iterator<Ranking.Partial> call(Iterator<Tuple2<String, Long>> counts) {
+      return Collections.singletonList(Ranking.partial(counts, top)).iterator();
+    }
+  }
+
+  /** Commits the batch's offset ranges to Kafka, asynchronously. */
+  private static final class CommitOffsets
+      implements VoidFunction<JavaRDD<ConsumerRecord<String, String>>> {
+    private static final long serialVersionUID = 1L;
+    private final JavaInputDStream<ConsumerRecord<String, String>> stream;
+
+    CommitOffsets(JavaInputDStream<ConsumerRecord<String, String>> stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public void call(JavaRDD<ConsumerRecord<String, String>> rdd) {
+      OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
+      ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges);
+    }
+  }
+}
