@@ -1,5 +1,6 @@
 package io.trendline.bench;
 
+import io.trendline.process.JavaProcess;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ final class Cpu {
     final double selfMs;
     final long nanoTime = System.nanoTime();
 
-    Snapshot(Child child) {
+    Snapshot(JavaProcess child) {
       this.machineBusyMs = machineBusyMs();
       this.childMs = child == null ? 0 : processMs(child.pid());
       this.selfMs = selfMs();

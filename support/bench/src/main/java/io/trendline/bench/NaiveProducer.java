@@ -6,6 +6,7 @@ import com.twitter.hbc.core.HttpHosts;
 import com.twitter.hbc.core.endpoint.StatusesFilterEndpoint;
 import com.twitter.hbc.core.processor.StringDelimitedProcessor;
 import com.twitter.hbc.httpclient.auth.OAuth1;
+import io.trendline.streamserver.ThrowawayCredentials;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,12 @@ public final class NaiveProducer {
             .name("naive")
             .hosts(new HttpHosts(args[2]))
             .endpoint(endpoint)
-            .authentication(new OAuth1("bench", "bench", "bench", "bench"))
+            .authentication(
+                new OAuth1(
+                    ThrowawayCredentials.VALUE,
+                    ThrowawayCredentials.VALUE,
+                    ThrowawayCredentials.VALUE,
+                    ThrowawayCredentials.VALUE))
             .processor(new StringDelimitedProcessor(queue))
             .build();
     client.connect();

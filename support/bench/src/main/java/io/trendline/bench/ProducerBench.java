@@ -1,7 +1,9 @@
 package io.trendline.bench;
 
+import io.trendline.process.JavaProcess;
 import io.trendline.streamserver.MessageSource;
 import io.trendline.streamserver.StreamServer;
+import io.trendline.streamserver.ThrowawayCredentials;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,7 +90,7 @@ final class ProducerBench {
                 jvm(
                     ctx,
                     "producer",
-                    Child.throwawayCredentials(),
+                    ThrowawayCredentials.producerEnvironment(),
                     "-jar",
                     ctx.producerJar().toString(),
                     "--keywords",
@@ -136,16 +138,16 @@ final class ProducerBench {
   }
 
   /** A variant's JVM: the same heap for all, JFR with --profile, output to NAME.log. */
-  private static Child jvm(Bench.Context ctx, String name, Map<String, String> env, String... args)
-      throws java.io.IOException {
+  private static JavaProcess jvm(
+      Bench.Context ctx, String name, Map<String, String> env, String... args) {
     List<String> all = new ArrayList<>(HEAP);
     all.addAll(ctx.profiling(name));
     all.addAll(Arrays.asList(args));
-    return Child.java(all, env, ctx.out.resolve(name + ".log"));
+    return JavaProcess.start(name, all, env, ctx.out.resolve(name + ".log"));
   }
 
   interface Launcher {
-    Child start(String streamUrl) throws Exception;
+    JavaProcess start(String streamUrl) throws Exception;
   }
 
   /**
@@ -169,7 +171,7 @@ final class ProducerBench {
     Map<String, Object> r = new LinkedHashMap<>();
     try (KafkaConsumer<String, String> offsets =
             new KafkaConsumer<>(KafkaSettings.consumer(ctx.broker.bootstrapServers()));
-        Child child = launcher.start(server == null ? "" : server.url())) {
+        JavaProcess child = launcher.start(server == null ? "" : server.url())) {
       List<TopicPartition> partitions = new ArrayList<>();
       offsets
           .partitionsFor(topic)
@@ -285,7 +287,12 @@ final class ProducerBench {
               .name("bench-source")
               .hosts(new com.twitter.hbc.core.HttpHosts(server.url()))
               .endpoint(endpoint)
-              .authentication(new com.twitter.hbc.httpclient.auth.OAuth1("b", "b", "b", "b"))
+              .authentication(
+                  new com.twitter.hbc.httpclient.auth.OAuth1(
+                      ThrowawayCredentials.VALUE,
+                      ThrowawayCredentials.VALUE,
+                      ThrowawayCredentials.VALUE,
+                      ThrowawayCredentials.VALUE))
               .processor(new com.twitter.hbc.core.processor.StringDelimitedProcessor(queue))
               .build();
       client.connect();

@@ -1,0 +1,26 @@
+package io.trendline.streamserver;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Credentials for a producer reading this stream server, which checks only that a request is signed
+ * (unless it was started with {@code --require-consumer-key}). Throwaway values, the same for every
+ * local run, test and benchmark: never real credentials.
+ */
+public final class ThrowawayCredentials {
+  private ThrowawayCredentials() {}
+
+  /** The value of each of the four OAuth 1.0a credentials. */
+  public static final String VALUE = "trendline-local";
+
+  /** The producer's environment: the four {@code TWITTER_*} variables, set to {@link #VALUE}. */
+  public static Map<String, String> producerEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TWITTER_CONSUMER_KEY", VALUE);
+    env.put("TWITTER_CONSUMER_SECRET", VALUE);
+    env.put("TWITTER_ACCESS_TOKEN", VALUE);
+    env.put("TWITTER_ACCESS_TOKEN_SECRET", VALUE);
+    return env;
+  }
+}
