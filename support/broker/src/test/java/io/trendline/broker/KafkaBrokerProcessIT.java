@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request, written by hand, since this module's tests have no client library on purpose: the
  * launcher must work from a classpath without Kafka).
  */
-class KafkaBrokerProcessTest {
+class KafkaBrokerProcessIT {
   @TempDir Path dir;
 
   @Test
