@@ -1,9 +1,6 @@
 package io.trendline.bench;
 
 import io.trendline.common.KeywordList;
-import io.trendline.consumer.ConsumerSettings;
-import io.trendline.consumer.RankingSink;
-import io.trendline.consumer.TrendsApp;
 import io.trendline.process.JavaProcess;
 import io.trendline.streamserver.StreamServer;
 import io.trendline.streamserver.SyntheticSource;
@@ -24,7 +21,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.scheduler.BatchInfo;
 import org.apache.spark.streaming.scheduler.StreamInputInfo;
@@ -63,24 +59,19 @@ public final class LatencyBench {
     String bootstrap = ctx.broker.bootstrapServers();
     Path dir = ctx.out.resolve("latency");
 
-    ConsumerSettings settings =
-        ConsumerSettings.load(
-            new String[] {
-              "--topic", Bench.LATENCY_TOPIC,
-              "--kafka.bootstrap.servers", bootstrap,
-              "--kafka.group.id", "bench-e2e-" + System.nanoTime(),
-              "--kafka.auto.offset.reset", "earliest",
-              "--checkpoint.dir", dir.resolve("checkpoint").toString(),
-              "--sink.console", "false",
-              "--spark.master", "local[2]",
-              "--spark.ui.enabled", "false",
-              "--spark.driver.host", "127.0.0.1"
-            },
-            Collections.<String, String>emptyMap());
-    SparkConf conf = settings.sparkConf("latency-bench");
     JavaStreamingContext jssc =
-        TrendsApp.createContext(
-            settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));
+        LocalConsumer.create(
+            "latency-bench",
+            "--topic",
+            Bench.LATENCY_TOPIC,
+            "--kafka.bootstrap.servers",
+            bootstrap,
+            "--kafka.group.id",
+            "bench-e2e-" + System.nanoTime(),
+            "--kafka.auto.offset.reset",
+            "earliest",
+            "--checkpoint.dir",
+            dir.resolve("checkpoint").toString());
     BenchListener listener = new BenchListener();
     jssc.ssc().addStreamingListener(listener);
     jssc.start();

@@ -1,8 +1,5 @@
 package io.trendline.bench;
 
-import io.trendline.consumer.ConsumerSettings;
-import io.trendline.consumer.RankingSink;
-import io.trendline.consumer.TrendsApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.scheduler.BatchInfo;
 import org.apache.spark.util.ManualClock;
@@ -83,26 +79,23 @@ public final class RateBench {
   private static boolean level(Bench.Context ctx, int rate, Map<String, Object> levels)
       throws Exception {
     Path dir = ctx.out.resolve("rate-" + rate);
-    ConsumerSettings settings =
-        ConsumerSettings.load(
-            new String[] {
-              "--topic", Bench.RATE_TOPIC,
-              "--kafka.bootstrap.servers", ctx.broker.bootstrapServers(),
-              "--kafka.group.id", "bench-rate-" + rate + "-" + System.nanoTime(),
-              "--kafka.auto.offset.reset", "earliest",
-              "--checkpoint.dir", dir.resolve("checkpoint").toString(),
-              "--max.rate.per.partition", String.valueOf((rate + PARTITIONS - 1) / PARTITIONS),
-              "--sink.console", "false",
-              "--spark.master", "local[2]",
-              "--spark.ui.enabled", "false",
-              "--spark.driver.host", "127.0.0.1",
-              "--spark.streaming.clock", "org.apache.spark.util.ManualClock"
-            },
-            Collections.<String, String>emptyMap());
-    SparkConf conf = settings.sparkConf("rate-bench");
     JavaStreamingContext jssc =
-        TrendsApp.createContext(
-            settings, conf, Collections.<RankingSink>singletonList(new LastRanking()));
+        LocalConsumer.create(
+            "rate-bench",
+            "--topic",
+            Bench.RATE_TOPIC,
+            "--kafka.bootstrap.servers",
+            ctx.broker.bootstrapServers(),
+            "--kafka.group.id",
+            "bench-rate-" + rate + "-" + System.nanoTime(),
+            "--kafka.auto.offset.reset",
+            "earliest",
+            "--checkpoint.dir",
+            dir.resolve("checkpoint").toString(),
+            "--max.rate.per.partition",
+            String.valueOf((rate + PARTITIONS - 1) / PARTITIONS),
+            "--spark.streaming.clock",
+            "org.apache.spark.util.ManualClock");
     List<Long> processing = new ArrayList<>();
     List<Long> counted = new ArrayList<>();
     try {
@@ -111,7 +104,7 @@ public final class RateBench {
       jssc.start();
       ManualClock clock = (ManualClock) jssc.ssc().scheduler().clock();
       for (int b = 0; b <= MEASURED_BATCHES; b++) {
-        clock.advance(settings.batchMs());
+        clock.advance(jssc.ssc().graph().batchDuration().milliseconds());
         BatchInfo info = listener.completed.poll(5, TimeUnit.MINUTES);
         if (info == null) {
           throw new IllegalStateException("a batch at " + rate + " records/s took over 5 minutes");
