@@ -29,7 +29,7 @@ import scala.Tuple2;
  * stream feeds one prepared batch per tick, and each ranking is awaited from a queue (never a
  * sleep).
  */
-class WindowedCountsTest {
+class WindowedCountsIT {
   /** Rankings from the sink, in batch order. Static: the sink is serialized with the graph. */
   static final BlockingQueue<Ranking> RANKINGS = new LinkedBlockingQueue<>();
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What scripts/submit-yarn.sh and scripts/emr-job.sh refuse, and what they print, without a cluster
  * (YarnSubmitIT submits with both for real).
  */
-class SubmitScriptsTest {
+class SubmitScriptsIT {
   private static final Path HOME =
       Paths.get(System.getProperty("trendline.home", "../..")).toAbsolutePath().normalize();
   @TempDir Path dir;
