@@ -111,15 +111,13 @@ public final class ProducerMain {
       PrintStream err) {
     ProducerMetrics metrics = new ProducerMetrics(settings.keywords());
     StatusPipeline pipeline =
-        new StatusPipeline(
-            source,
-            new TrackMatcher(settings.keywords()),
-            producer,
-            settings.topic(),
-            settings.unmatchedKey(),
-            settings.maxMessageBytes(),
-            settings.logMalformed(),
-            metrics);
+        StatusPipeline.builder(source, new TrackMatcher(settings.keywords()), metrics)
+            .producer(producer)
+            .topic(settings.topic())
+            .unmatchedKey(settings.unmatchedKey())
+            .maxMessageBytes(settings.maxMessageBytes())
+            .logMalformed(settings.logMalformed())
+            .build();
     long started = System.nanoTime();
     AtomicReference<ProducerMetrics.Snapshot> previous =
         new AtomicReference<>(metrics.snapshot(started, 0, 0));

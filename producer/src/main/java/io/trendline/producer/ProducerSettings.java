@@ -53,7 +53,12 @@ public final class ProducerSettings {
               ProducerSettings::validateKeywords,
               "Comma-separated track terms (at most 400, each at most 60 bytes; a phrase of"
                   + " several words matches them in any order). Each becomes a Kafka key.")
-          .define(TOPIC, Type.STRING, "tweets", ConfigDef.nonEmpty(), "Kafka topic to write to.")
+          .define(
+              TOPIC,
+              Type.STRING,
+              StatusPipeline.DEFAULT_TOPIC,
+              ConfigDef.nonEmpty(),
+              "Kafka topic to write to.")
           .define(
               SOURCE,
               Type.STRING,
@@ -147,7 +152,7 @@ public final class ProducerSettings {
           .define(
               LOG_MALFORMED,
               Type.INT,
-              "5",
+              String.valueOf(StatusPipeline.DEFAULT_LOG_MALFORMED),
               ConfigDef.between(0, 1_000_000),
               "How many malformed messages to log (truncated); all are counted.")
           .define(

@@ -152,8 +152,10 @@ class ProducerIT {
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
         StatusPipeline pipeline =
-            new StatusPipeline(
-                source, new TrackMatcher(keywords), producer, "exact", null, 1 << 20, 5, metrics);
+            StatusPipeline.builder(source, new TrackMatcher(keywords), metrics)
+                .producer(producer)
+                .topic("exact")
+                .build();
         source.start();
         Thread runner =
             new Thread(
