@@ -105,6 +105,19 @@ final class StatusPipeline {
     source.stop();
   }
 
+  MessageSource source() {
+    return source;
+  }
+
+  /** The producer records go to; null in a dry run. */
+  Producer<String, String> producer() {
+    return producer;
+  }
+
+  ProducerMetrics metrics() {
+    return metrics;
+  }
+
   void handle(String raw) {
     metrics.messages.incrementAndGet();
     StreamMessage message = StreamMessage.parse(raw, maxMessageBytes);
