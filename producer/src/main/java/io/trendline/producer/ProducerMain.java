@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -60,11 +62,16 @@ public final class ProducerMain {
       return 0;
     }
     ProducerSettings settings;
+    StatusFile status = null;
     MessageSource source;
     try {
       settings = ProducerSettings.load(args, env);
+      status = openStatusFile(settings);
       source = openSource(settings, env);
     } catch (ConfigException e) {
+      if (status != null) {
+        status.close();
+      }
       err.println("error: " + e.getMessage());
       return 2;
     }
@@ -91,14 +98,15 @@ public final class ProducerMain {
                 settings.kafkaProperties(), new StringSerializer(), new StringSerializer());
       } catch (KafkaTopics.StartupException e) {
         err.println("error: " + e.getMessage());
-        source.close();
+        abandon(source, status);
         return 3;
       } catch (org.apache.kafka.common.KafkaException e) {
         err.println("error: invalid Kafka producer settings: " + rootMessage(e));
-        source.close();
+        abandon(source, status);
         return 2;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        abandon(source, status);
         return 1;
       }
     }
@@ -114,8 +122,35 @@ public final class ProducerMain {
             .logMalformed(settings.logMalformed())
             .build();
     return new ProducerRunner(
-            settings, pipeline, out, err, System::nanoTime, ProducerRunner.RUNTIME)
+            settings, pipeline, status, out, err, System::nanoTime, ProducerRunner.RUNTIME)
         .run();
+  }
+
+  /** The status file when one is set, else null. */
+  private static StatusFile openStatusFile(ProducerSettings settings) {
+    Path path = settings.statusFile();
+    if (path == null) {
+      return null;
+    }
+    Path directory = path.toAbsolutePath().getParent();
+    if (directory != null && !Files.isDirectory(directory)) {
+      throw ConfigException.invalid(
+          ProducerSettings.STATUS_FILE, path, "no such directory: " + directory);
+    }
+    try {
+      return StatusFile.create(path, settings.keywords(), Clock.systemUTC());
+    } catch (IOException e) {
+      throw ConfigException.invalid(
+          ProducerSettings.STATUS_FILE, path, "cannot write it: " + e.getMessage());
+    }
+  }
+
+  /** Closes what start-up opened, when it fails before the runner takes them over. */
+  private static void abandon(MessageSource source, StatusFile status) {
+    source.close();
+    if (status != null) {
+      status.close();
+    }
   }
 
   private static MessageSource openSource(ProducerSettings settings, Map<String, String> env) {

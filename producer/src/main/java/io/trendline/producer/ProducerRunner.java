@@ -17,13 +17,14 @@ import org.apache.kafka.clients.producer.Producer;
  * the close order, the final report and the exit code.
  *
  * <p>Threads: {@link #run()} runs the pipeline on the caller's thread; a daemon thread ({@code
- * progress-report}) prints a progress line every {@code report.interval}; a shutdown hook ({@code
- * producer-shutdown}) handles SIGINT/SIGTERM.
+ * progress-report}) prints a progress line (and appends a status line) every {@code
+ * report.interval}; a shutdown hook ({@code producer-shutdown}) handles SIGINT/SIGTERM.
  *
- * <p>Ownership: the runner owns the pipeline's source and producer and closes them when the
- * pipeline has finished, in that order: the source first, so nothing more arrives, then the
- * producer within {@code shutdown.timeout}, so every record sent is acknowledged or failed before
- * the final report. A null producer is a dry run.
+ * <p>Ownership: the runner owns the pipeline's source and producer and the status file, and closes
+ * them when the pipeline has finished, in that order: the source first, so nothing more arrives,
+ * then the producer within {@code shutdown.timeout}, so every record sent is acknowledged or failed
+ * before the final report, then the status file after its final line. A null producer is a dry run;
+ * a null status file, none.
  *
  * <p>Stop: the shutdown hook asks the pipeline to stop, which stops the source; the pipeline drains
  * what the source already took from the stream, the runner closes everything and prints the final
@@ -35,6 +36,8 @@ import org.apache.kafka.clients.producer.Producer;
  * run was interrupted or broke, or any record failed.
  */
 final class ProducerRunner {
+  private static final int REPORT_WAIT_SECONDS = 5;
+
   /** What the runner needs of the JVM; a test substitutes its own. */
   interface Jvm {
     void addShutdownHook(Thread hook);
@@ -71,6 +74,7 @@ final class ProducerRunner {
 
   private final ProducerSettings settings;
   private final StatusPipeline pipeline;
+  private final StatusFile status;
   private final MessageSource source;
   private final Producer<String, String> producer;
   private final ProducerMetrics metrics;
@@ -86,17 +90,20 @@ final class ProducerRunner {
 
   /**
    * @param pipeline the wired pipeline; the runner takes over its source and its producer
+   * @param status where the counters go for programs, or null; the runner takes it over
    * @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime})
    */
   ProducerRunner(
       ProducerSettings settings,
       StatusPipeline pipeline,
+      StatusFile status,
       PrintStream out,
       PrintStream err,
       LongSupplier nanoTime,
       Jvm jvm) {
     this.settings = settings;
     this.pipeline = pipeline;
+    this.status = status;
     this.source = pipeline.source();
     this.producer = pipeline.producer();
     this.metrics = pipeline.metrics();
@@ -141,7 +148,7 @@ final class ProducerRunner {
       err.println("error: " + e);
       code = 1;
     } finally {
-      reporter.shutdownNow();
+      stopReporter(reporter);
       source.close();
       if (producer != null) {
         producer.close(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -151,6 +158,10 @@ final class ProducerRunner {
           ProgressReport.summary(
               last, settings.keywords(), last.nanoTime - started, settings.dryRun()));
       out.flush();
+      if (status != null) {
+        status.append(previous.get(), last, true);
+        status.close();
+      }
       if (last.failed > 0) {
         code = Math.max(code, 1);
       }
@@ -163,10 +174,29 @@ final class ProducerRunner {
     return code;
   }
 
-  /** Prints one progress line: the rate since the previous one, then the totals. */
+  /**
+   * Prints one progress line, the rate since the previous one and the totals, and appends the same
+   * to the status file.
+   */
   void report() {
     ProducerMetrics.Snapshot now = snapshot(nanoTime.getAsLong());
-    out.println(ProgressReport.line(previous.getAndSet(now), now, settings.keywords()));
+    ProducerMetrics.Snapshot before = previous.getAndSet(now);
+    out.println(ProgressReport.line(before, now, settings.keywords()));
+    if (status != null) {
+      status.append(before, now, false);
+    }
+  }
+
+  /** Stops the reports, waiting for one in progress so that it cannot follow the final line. */
+  private void stopReporter(ScheduledExecutorService reporter) {
+    reporter.shutdown();
+    try {
+      if (!reporter.awaitTermination(REPORT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        err.println("warning: a progress report did not end within " + REPORT_WAIT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

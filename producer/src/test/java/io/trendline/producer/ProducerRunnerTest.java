@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.trendline.common.TrackMatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runner with a local source, Kafka's MockProducer, a fake JVM and a fake ticker: the close
@@ -35,6 +43,7 @@ class ProducerRunnerTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private Thread hook;
+  @TempDir Path dir;
 
   /**
    * Messages from a list. A finite source is finished when they are all taken; a live one only when
@@ -139,6 +148,14 @@ class ProducerRunnerTest {
 
   private ProducerRunner runner(
       ProducerSettings settings, MessageSource source, MockProducer<String, String> producer) {
+    return runner(settings, source, producer, null);
+  }
+
+  private ProducerRunner runner(
+      ProducerSettings settings,
+      MessageSource source,
+      MockProducer<String, String> producer,
+      StatusFile status) {
     StatusPipeline pipeline =
         StatusPipeline.builder(
                 source,
@@ -149,6 +166,7 @@ class ProducerRunnerTest {
     return new ProducerRunner(
         settings,
         pipeline,
+        status,
         new PrintStream(out, true),
         new PrintStream(err, true),
         nanos::get,
@@ -254,5 +272,45 @@ class ProducerRunnerTest {
         events);
     assertTrue(err().startsWith("Stopping: draining what was taken from the stream..."), err());
     assertTrue(out().contains("Records sent 1, acknowledged 1, failed 0."), out());
+  }
+
+  @Test
+  void theStatusFileGetsALineAtEachReportAndAFinalOneWithTheClosedProducersCounts()
+      throws Exception {
+    RecordingProducer producer = new RecordingProducer(false);
+    LocalSource source =
+        new LocalSource(false, StatusPipelineTest.BITCOIN, StatusPipelineTest.BOTH);
+    ProducerSettings settings = settings();
+    Path file = dir.resolve("status.jsonl");
+    StatusFile status =
+        StatusFile.create(
+            file, settings.keywords(), Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC));
+    ProducerRunner[] runner = {null};
+    source.whenEmpty =
+        () -> {
+          nanos.addAndGet(1_000_000_000L);
+          runner[0].report(); // none acknowledged yet: the producer completes them on flush
+        };
+    runner[0] = runner(settings, source, producer, status);
+
+    assertEquals(0, runner[0].run());
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertEquals(2, lines.size(), lines.toString());
+    JsonObject report = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+    assertFalse(report.get("final").getAsBoolean());
+    assertEquals(1234, report.get("time").getAsLong());
+    assertEquals(2.0, report.get("inRate").getAsDouble());
+    assertEquals(3, report.get("sent").getAsLong());
+    assertEquals(0, report.get("acked").getAsLong());
+    JsonObject last = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+    assertTrue(last.get("final").getAsBoolean());
+    assertEquals(3, last.get("acked").getAsLong());
+    assertEquals(0.0, last.get("inRate").getAsDouble(), "no message and no time since the report");
+    assertEquals(
+        "{\"bitcoin\":2,\"IoT\":1}", last.get("matched").toString(), "every keyword, in order");
+
+    status.append(null, null, false);
+    assertEquals(2, Files.readAllLines(file, StandardCharsets.UTF_8).size(), "closed by the run");
   }
 }
