@@ -110,20 +110,28 @@ public final class ProducerMain {
         return 1;
       }
     }
-    StatusPipeline pipeline =
-        StatusPipeline.builder(
-                source,
-                new TrackMatcher(settings.keywords()),
-                new ProducerMetrics(settings.keywords()))
-            .producer(producer)
-            .topic(settings.topic())
-            .unmatchedKey(settings.unmatchedKey())
-            .maxMessageBytes(settings.maxMessageBytes())
-            .logMalformed(settings.logMalformed())
-            .build();
     return new ProducerRunner(
-            settings, pipeline, status, out, err, System::nanoTime, ProducerRunner.RUNTIME)
+            settings,
+            pipeline(settings, source, producer),
+            status,
+            out,
+            err,
+            System::nanoTime,
+            ProducerRunner.RUNTIME)
         .run();
+  }
+
+  /** The pipeline the settings describe, on {@code source}; a null producer is a dry run. */
+  static StatusPipeline pipeline(
+      ProducerSettings settings, MessageSource source, Producer<String, String> producer) {
+    return StatusPipeline.builder(
+            source, new TrackMatcher(settings.keywords()), new ProducerMetrics(settings.keywords()))
+        .producer(producer)
+        .topic(settings.topic())
+        .unmatchedKey(settings.unmatchedKey())
+        .maxMessageBytes(settings.maxMessageBytes())
+        .logMalformed(settings.logMalformed())
+        .build();
   }
 
   /** The status file when one is set, else null. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.trendline.common.TrackMatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -156,16 +155,9 @@ class ProducerRunnerTest {
       MessageSource source,
       MockProducer<String, String> producer,
       StatusFile status) {
-    StatusPipeline pipeline =
-        StatusPipeline.builder(
-                source,
-                new TrackMatcher(settings.keywords()),
-                new ProducerMetrics(settings.keywords()))
-            .producer(producer)
-            .build();
     return new ProducerRunner(
         settings,
-        pipeline,
+        ProducerMain.pipeline(settings, source, producer),
         status,
         new PrintStream(out, true),
         new PrintStream(err, true),
