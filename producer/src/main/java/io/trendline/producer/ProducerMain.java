@@ -3,7 +3,6 @@ package io.trendline.producer;
 import io.trendline.common.TrackMatcher;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
-import io.trendline.common.config.Durations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,39 +10,44 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code java -jar trendline-producer.jar --keywords bitcoin,IoT [--key value]...}: wires the
- * settings, the source (Hosebird, a file or stdin), the matcher and a {@link KafkaProducer} into a
- * {@link StatusPipeline}, prints a progress line every few seconds and a final report.
+ * {@code java -jar trendline-producer.jar --keywords bitcoin,IoT [--key value]...}: reads the
+ * settings, checks the Kafka topic, wires the source (Hosebird, a file or stdin), the matcher and a
+ * {@link KafkaProducer} into a {@link StatusPipeline}, and hands it to a {@link ProducerRunner},
+ * which runs it, reports progress, handles SIGINT/SIGTERM and closes what it was handed.
  *
- * <p>On SIGINT/SIGTERM it stops the source, drains what it already took from the stream, flushes
- * and closes the producer within {@code shutdown.timeout}, then prints the final report. Exit
- * codes: 0 done, 1 a runtime failure (the stream refused us, records failed), 2 a configuration
- * error, 3 Kafka unusable at start-up.
+ * <p>Exit codes: 0 done, 1 a runtime failure (the stream refused us, records failed: see {@link
+ * ProducerRunner}), 2 a configuration error, 3 Kafka unusable at start-up.
  */
 public final class ProducerMain {
   private ProducerMain() {}
 
   public static void main(String[] args) {
     int code = run(args, System.getenv(), System.out, System.err);
-    if (!SHUTTING_DOWN.get()) {
+    if (!jvmShuttingDown()) {
+      // During a shutdown, exit would block; the runner's hook halts with the code instead.
       System.exit(code);
     }
   }
 
-  private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+  /** Whether the JVM's shutdown has begun (hooks can no longer be added then). */
+  private static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+    } catch (IllegalStateException e) {
+      return true;
+    }
+    Runtime.getRuntime().removeShutdownHook(probe);
+    return false;
+  }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (ConfigLoader.wantsHelp(args)) {
@@ -58,11 +62,16 @@ public final class ProducerMain {
       return 0;
     }
     ProducerSettings settings;
+    StatusFile status = null;
     MessageSource source;
     try {
       settings = ProducerSettings.load(args, env);
+      status = openStatusFile(settings);
       source = openSource(settings, env);
     } catch (ConfigException e) {
+      if (status != null) {
+        status.close();
+      }
       err.println("error: " + e.getMessage());
       return 2;
     }
@@ -89,127 +98,67 @@ public final class ProducerMain {
                 settings.kafkaProperties(), new StringSerializer(), new StringSerializer());
       } catch (KafkaTopics.StartupException e) {
         err.println("error: " + e.getMessage());
-        source.close();
+        abandon(source, status);
         return 3;
       } catch (org.apache.kafka.common.KafkaException e) {
         err.println("error: invalid Kafka producer settings: " + rootMessage(e));
-        source.close();
+        abandon(source, status);
         return 2;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        abandon(source, status);
         return 1;
       }
     }
-    return runPipeline(settings, source, producer, out, err);
+    return new ProducerRunner(
+            settings,
+            pipeline(settings, source, producer),
+            status,
+            out,
+            err,
+            System::nanoTime,
+            ProducerRunner.RUNTIME)
+        .run();
   }
 
-  private static int runPipeline(
-      ProducerSettings settings,
-      MessageSource source,
-      Producer<String, String> producer,
-      PrintStream out,
-      PrintStream err) {
-    ProducerMetrics metrics = new ProducerMetrics(settings.keywords());
-    StatusPipeline pipeline =
-        new StatusPipeline(
-            source,
-            new TrackMatcher(settings.keywords()),
-            producer,
-            settings.topic(),
-            settings.unmatchedKey(),
-            settings.maxMessageBytes(),
-            settings.logMalformed(),
-            metrics);
-    long started = System.nanoTime();
-    AtomicReference<ProducerMetrics.Snapshot> previous =
-        new AtomicReference<>(metrics.snapshot(started, 0, 0));
-    ScheduledExecutorService reporter =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "progress-report");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = settings.reportInterval().toMillis();
-    reporter.scheduleAtFixedRate(
-        () -> {
-          ProducerMetrics.Snapshot now =
-              metrics.snapshot(System.nanoTime(), source.dropped(), source.queueDepth());
-          out.println(ProgressReport.line(previous.getAndSet(now), now, settings.keywords()));
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
+  /** The pipeline the settings describe, on {@code source}; a null producer is a dry run. */
+  static StatusPipeline pipeline(
+      ProducerSettings settings, MessageSource source, Producer<String, String> producer) {
+    return StatusPipeline.builder(
+            source, new TrackMatcher(settings.keywords()), new ProducerMetrics(settings.keywords()))
+        .producer(producer)
+        .topic(settings.topic())
+        .unmatchedKey(settings.unmatchedKey())
+        .maxMessageBytes(settings.maxMessageBytes())
+        .logMalformed(settings.logMalformed())
+        .build();
+  }
 
-    CountDownLatch finished = new CountDownLatch(1);
-    AtomicInteger result = new AtomicInteger(1);
-    long shutdownMs = settings.shutdownTimeout().toMillis();
-    Thread hook =
-        new Thread(
-            () -> {
-              SHUTTING_DOWN.set(true);
-              err.println("Stopping: draining what was taken from the stream...");
-              pipeline.stop();
-              try {
-                if (finished.await(shutdownMs, TimeUnit.MILLISECONDS)) {
-                  // A stop asked for and completed is a success: exit with the run's own code
-                  // rather than the JVM's 143 for SIGTERM.
-                  out.flush();
-                  err.flush();
-                  Runtime.getRuntime().halt(result.get());
-                }
-                err.println(
-                    "error: not drained within "
-                        + Durations.format(settings.shutdownTimeout())
-                        + "; "
-                        + source.queueDepth()
-                        + " messages left in the queue");
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "producer-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-
-    int code = 0;
-    try {
-      source.start();
-      pipeline.run();
-    } catch (MessageSource.SourceFailedException e) {
-      err.println("error: " + e.getMessage());
-      code = 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      code = 1;
-    } catch (Exception e) {
-      err.println("error: " + e);
-      code = 1;
-    } finally {
-      reporter.shutdownNow();
-      source.close();
-      if (producer != null) {
-        producer.close(shutdownMs, TimeUnit.MILLISECONDS);
-      }
-      ProducerMetrics.Snapshot last =
-          metrics.snapshot(System.nanoTime(), source.dropped(), source.queueDepth());
-      out.println(
-          ProgressReport.summary(
-              last, settings.keywords(), System.nanoTime() - started, settings.dryRun()));
-      out.flush();
-      if (last.failed > 0) {
-        code = Math.max(code, 1);
-      }
-      result.set(code);
-      finished.countDown();
-      if (!SHUTTING_DOWN.get()) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // shutdown began meanwhile
-        }
-      }
+  /** The status file when one is set, else null. */
+  private static StatusFile openStatusFile(ProducerSettings settings) {
+    Path path = settings.statusFile();
+    if (path == null) {
+      return null;
     }
-    return code;
+    Path directory = path.toAbsolutePath().getParent();
+    if (directory != null && !Files.isDirectory(directory)) {
+      throw ConfigException.invalid(
+          ProducerSettings.STATUS_FILE, path, "no such directory: " + directory);
+    }
+    try {
+      return StatusFile.create(path, settings.keywords(), Clock.systemUTC());
+    } catch (IOException e) {
+      throw ConfigException.invalid(
+          ProducerSettings.STATUS_FILE, path, "cannot write it: " + e.getMessage());
+    }
+  }
+
+  /** Closes what start-up opened, when it fails before the runner takes them over. */
+  private static void abandon(MessageSource source, StatusFile status) {
+    source.close();
+    if (status != null) {
+      status.close();
+    }
   }
 
   private static MessageSource openSource(ProducerSettings settings, Map<String, String> env) {

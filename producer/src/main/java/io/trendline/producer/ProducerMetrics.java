@@ -99,12 +99,14 @@ final class ProducerMetrics {
       return byKind[kind.ordinal()];
     }
 
+    /** Messages skipped as malformed (or too large) or of an unknown kind. */
+    long malformed() {
+      return kind(StreamMessage.Kind.MALFORMED) + kind(StreamMessage.Kind.UNKNOWN);
+    }
+
     /** Notices: every message that is neither a status nor malformed/unknown. */
     long notices() {
-      return messages
-          - kind(StreamMessage.Kind.STATUS)
-          - kind(StreamMessage.Kind.MALFORMED)
-          - kind(StreamMessage.Kind.UNKNOWN);
+      return messages - kind(StreamMessage.Kind.STATUS) - malformed();
     }
   }
 }

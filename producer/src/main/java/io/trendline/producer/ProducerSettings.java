@@ -35,6 +35,7 @@ public final class ProducerSettings {
   static final String UNMATCHED_KEY = "unmatched.key";
   static final String DRY_RUN = "dry.run";
   static final String REPORT_INTERVAL = "report.interval";
+  static final String STATUS_FILE = "status.file";
   static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
   static final String STARTUP_TIMEOUT = "startup.timeout";
   static final String TOPIC_CREATE = "topic.create";
@@ -53,7 +54,12 @@ public final class ProducerSettings {
               ProducerSettings::validateKeywords,
               "Comma-separated track terms (at most 400, each at most 60 bytes; a phrase of"
                   + " several words matches them in any order). Each becomes a Kafka key.")
-          .define(TOPIC, Type.STRING, "tweets", ConfigDef.nonEmpty(), "Kafka topic to write to.")
+          .define(
+              TOPIC,
+              Type.STRING,
+              StatusPipeline.DEFAULT_TOPIC,
+              ConfigDef.nonEmpty(),
+              "Kafka topic to write to.")
           .define(
               SOURCE,
               Type.STRING,
@@ -109,6 +115,13 @@ public final class ProducerSettings {
               ConfigDef.atLeast(Duration.ofMillis(100)),
               "How often to print the one-line progress report.")
           .define(
+              STATUS_FILE,
+              Type.STRING,
+              "",
+              "When set, a file to which the counters are appended as one JSON object per line,"
+                  + " every report.interval and once at the end (\"final\":true): for programs,"
+                  + " instead of the progress line. Replaced at start-up.")
+          .define(
               SHUTDOWN_TIMEOUT,
               Type.DURATION,
               "30s",
@@ -147,7 +160,7 @@ public final class ProducerSettings {
           .define(
               LOG_MALFORMED,
               Type.INT,
-              "5",
+              String.valueOf(StatusPipeline.DEFAULT_LOG_MALFORMED),
               ConfigDef.between(0, 1_000_000),
               "How many malformed messages to log (truncated); all are counted.")
           .define(
@@ -277,6 +290,12 @@ public final class ProducerSettings {
 
   public Duration reportInterval() {
     return config.getDuration(REPORT_INTERVAL);
+  }
+
+  /** The JSON-lines status file, or null when there is none. */
+  public Path statusFile() {
+    String file = config.getString(STATUS_FILE);
+    return file.isEmpty() ? null : Paths.get(file);
   }
 
   public Duration shutdownTimeout() {

@@ -1,7 +1,6 @@
 package io.trendline.producer;
 
 import io.trendline.common.KeywordList;
-import io.trendline.common.StreamMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +18,8 @@ final class ProgressReport {
    */
   static String line(
       ProducerMetrics.Snapshot previous, ProducerMetrics.Snapshot now, KeywordList keywords) {
-    double seconds = (now.nanoTime - previous.nanoTime) / 1e9;
-    double rate = seconds > 0 ? (now.messages - previous.messages) / seconds : 0;
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "in %.1f msg/s", rate));
+    sb.append(String.format(Locale.ROOT, "in %.1f msg/s", rate(previous, now)));
     sb.append(" | statuses ").append(now.statuses);
     sb.append(" | matched ").append(topKeywords(now.matched, keywords, KEYWORDS_IN_LINE));
     sb.append(" | unmatched ").append(now.unmatched);
@@ -32,12 +29,17 @@ final class ProgressReport {
     sb.append(" | dropped ").append(now.dropped);
     sb.append(" | queue ").append(now.queueDepth);
     sb.append(" | notices ").append(now.notices());
-    sb.append(" | malformed ")
-        .append(now.kind(StreamMessage.Kind.MALFORMED) + now.kind(StreamMessage.Kind.UNKNOWN));
+    sb.append(" | malformed ").append(now.malformed());
     if (now.limitUndelivered > 0) {
       sb.append(" | undelivered (limit) ").append(now.limitUndelivered);
     }
     return sb.toString();
+  }
+
+  /** Messages per second read from {@code previous} to {@code now}; 0 when no time passed. */
+  static double rate(ProducerMetrics.Snapshot previous, ProducerMetrics.Snapshot now) {
+    double seconds = (now.nanoTime - previous.nanoTime) / 1e9;
+    return seconds > 0 ? (now.messages - previous.messages) / seconds : 0;
   }
 
   /** The final report: every keyword's count, largest first, then every counter. */
@@ -54,7 +56,7 @@ final class ProgressReport {
             seconds,
             s.statuses,
             s.notices(),
-            s.kind(StreamMessage.Kind.MALFORMED) + s.kind(StreamMessage.Kind.UNKNOWN)));
+            s.malformed()));
     sb.append("Statuses matched per keyword:\n");
     int width = 7;
     for (String term : keywords.terms()) {

@@ -6,6 +6,7 @@ import io.trendline.common.TrackMatcher;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
@@ -32,6 +33,12 @@ final class StatusPipeline {
   private static final int TRUNCATE = 200;
   private static final int LOG_FAILURES = 5;
 
+  /** The topic written to unless another is given; also {@link ProducerSettings}' default. */
+  static final String DEFAULT_TOPIC = "tweets";
+
+  /** Malformed messages logged unless told otherwise; also {@link ProducerSettings}' default. */
+  static final int DEFAULT_LOG_MALFORMED = 5;
+
   private final MessageSource source;
   private final TrackMatcher matcher;
   private final Producer<String, String> producer;
@@ -45,23 +52,15 @@ final class StatusPipeline {
   private final Map<Keyword, Integer> keywordIndex = new IdentityHashMap<>();
   private long loggedMalformed;
 
-  StatusPipeline(
-      MessageSource source,
-      TrackMatcher matcher,
-      Producer<String, String> producer,
-      String topic,
-      String unmatchedKey,
-      int maxMessageBytes,
-      int logMalformed,
-      ProducerMetrics metrics) {
-    this.source = source;
-    this.matcher = matcher;
-    this.producer = producer;
-    this.topic = topic;
-    this.unmatchedKey = unmatchedKey;
-    this.maxMessageBytes = maxMessageBytes;
-    this.logMalformed = logMalformed;
-    this.metrics = metrics;
+  private StatusPipeline(Builder b) {
+    this.source = b.source;
+    this.matcher = b.matcher;
+    this.producer = b.producer;
+    this.topic = b.topic;
+    this.unmatchedKey = b.unmatchedKey;
+    this.maxMessageBytes = b.maxMessageBytes;
+    this.logMalformed = b.logMalformed;
+    this.metrics = b.metrics;
     for (int i = 0; i < metrics.keywords.size(); i++) {
       keywordIndex.put(metrics.keywords.get(i), i);
     }
@@ -104,6 +103,19 @@ final class StatusPipeline {
   /** Stops taking new messages; {@link #run()} drains what is buffered and returns. */
   void stop() {
     source.stop();
+  }
+
+  MessageSource source() {
+    return source;
+  }
+
+  /** The producer records go to; null in a dry run. */
+  Producer<String, String> producer() {
+    return producer;
+  }
+
+  ProducerMetrics metrics() {
+    return metrics;
   }
 
   void handle(String raw) {
@@ -174,5 +186,81 @@ final class StatusPipeline {
 
   private static String truncate(String s) {
     return s.length() <= TRUNCATE ? s : s.substring(0, TRUNCATE) + "... (" + s.length() + " chars)";
+  }
+
+  /**
+   * A pipeline reading {@code source}, matching with {@code matcher} and counting into {@code
+   * metrics}; every other option has the default {@link ProducerSettings} has.
+   */
+  static Builder builder(MessageSource source, TrackMatcher matcher, ProducerMetrics metrics) {
+    return new Builder(source, matcher, metrics);
+  }
+
+  /** The pipeline's options; {@link #build()} checks them. Not thread-safe. */
+  static final class Builder {
+    private final MessageSource source;
+    private final TrackMatcher matcher;
+    private final ProducerMetrics metrics;
+    private Producer<String, String> producer;
+    private String topic = DEFAULT_TOPIC;
+    private String unmatchedKey;
+    private int maxMessageBytes = StreamMessage.DEFAULT_MAX_BYTES;
+    private int logMalformed = DEFAULT_LOG_MALFORMED;
+
+    private Builder(MessageSource source, TrackMatcher matcher, ProducerMetrics metrics) {
+      this.source = Objects.requireNonNull(source, "source");
+      this.matcher = Objects.requireNonNull(matcher, "matcher");
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Where records go; null (the default) is a dry run that sends nothing. */
+    Builder producer(Producer<String, String> producer) {
+      this.producer = producer;
+      return this;
+    }
+
+    /** The topic records are sent to; default {@value #DEFAULT_TOPIC}. */
+    Builder topic(String topic) {
+      this.topic = topic;
+      return this;
+    }
+
+    /** The key unmatched statuses are sent under; null (the default): count and drop them. */
+    Builder unmatchedKey(String unmatchedKey) {
+      this.unmatchedKey = unmatchedKey;
+      return this;
+    }
+
+    /** Larger messages are counted as malformed and skipped; in bytes, at least 1. */
+    Builder maxMessageBytes(int maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** How many malformed or unknown messages to log, truncated; at least 0. */
+    Builder logMalformed(int logMalformed) {
+      this.logMalformed = logMalformed;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the option that is out of range
+     */
+    StatusPipeline build() {
+      if (topic == null || topic.isEmpty()) {
+        throw new IllegalArgumentException("topic must not be empty");
+      }
+      if (unmatchedKey != null && unmatchedKey.isEmpty()) {
+        throw new IllegalArgumentException("unmatchedKey must be null (drop) or not empty");
+      }
+      if (maxMessageBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxMessageBytes must be at least 1: " + maxMessageBytes);
+      }
+      if (logMalformed < 0) {
+        throw new IllegalArgumentException("logMalformed must be at least 0: " + logMalformed);
+      }
+      return new StatusPipeline(this);
+    }
   }
 }

@@ -3,6 +3,8 @@ package io.trendline.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
 import io.trendline.common.KeywordList;
 import io.trendline.common.TrackMatcher;
@@ -152,8 +154,10 @@ class ProducerIT {
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
         StatusPipeline pipeline =
-            new StatusPipeline(
-                source, new TrackMatcher(keywords), producer, "exact", null, 1 << 20, 5, metrics);
+            StatusPipeline.builder(source, new TrackMatcher(keywords), metrics)
+                .producer(producer)
+                .topic("exact")
+                .build();
         source.start();
         Thread runner =
             new Thread(
@@ -190,9 +194,16 @@ class ProducerIT {
     Fixture f = fixture(400);
     try (StreamServer server =
         StreamServer.builder().source(MessageSource.of(f.messages)).rate(400).build().start()) {
+      Path status = dir.resolve("shutdown-status.jsonl");
       Process p =
           startJar(
-              server.url(), "shutdown", dir.resolve("shutdown.out"), "--report.interval", "500ms");
+              server.url(),
+              "shutdown",
+              dir.resolve("shutdown.out"),
+              "--report.interval",
+              "500ms",
+              "--status.file",
+              status.toString());
       // Stop it in mid-stream: once some records are acknowledged, well before the end.
       awaitLine(p, dir.resolve("shutdown.out"), "acked [1-9]");
       p.destroy(); // SIGTERM
@@ -209,6 +220,12 @@ class ProducerIT {
       assertEquals("0", m.group(3));
       assertTrue(sent > 0 && sent < 400 * 6, "stopped in mid-stream: " + sent);
       assertEquals(acked, readAll("shutdown").size(), "every acknowledged record is in the topic");
+      List<String> lines = Files.readAllLines(status, StandardCharsets.UTF_8);
+      JsonObject last = JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
+      assertTrue(last.get("final").getAsBoolean(), lines.toString());
+      assertEquals(sent, last.get("sent").getAsLong());
+      assertEquals(acked, last.get("acked").getAsLong());
+      assertEquals(1, lines.stream().filter(l -> l.contains("\"final\":true")).count());
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,5 +95,39 @@ class ProducerMainTest {
     Path missing = dir.resolve("nope.jsonl");
     assertEquals(2, run("--keywords", "x", "--source", "file", "--input", missing.toString()));
     assertTrue(err().contains("no such file"), err());
+  }
+
+  @Test
+  void theStatusFileEndsWithAFinalLineAndAnUnwritableOneIsAConfigurationError() throws Exception {
+    Path capture = dir.resolve("capture.jsonl");
+    Files.write(
+        capture,
+        Arrays.asList(StatusPipelineTest.BITCOIN, StatusPipelineTest.NONE),
+        StandardCharsets.UTF_8);
+    Path status = dir.resolve("status.jsonl");
+    String[] args = {
+      "--keywords",
+      "bitcoin",
+      "--source",
+      "file",
+      "--input",
+      capture.toString(),
+      "--dry.run",
+      "--status.file",
+      status.toString()
+    };
+    assertEquals(0, run(args), err());
+    List<String> lines = Files.readAllLines(status, StandardCharsets.UTF_8);
+    String last = lines.get(lines.size() - 1);
+    assertTrue(last.contains("\"final\":true"), last);
+    assertTrue(last.contains("\"statuses\":2,\"matched\":{\"bitcoin\":1},\"unmatched\":1"), last);
+
+    Path missing = dir.resolve("no-such-dir");
+    args[args.length - 1] = missing.resolve("status.jsonl").toString();
+    err.reset();
+    assertEquals(2, run(args));
+    assertTrue(err().contains("error: Invalid value '" + args[args.length - 1] + "'"), err());
+    assertTrue(
+        err().contains("for configuration status.file: no such directory: " + missing), err());
   }
 }

@@ -1,13 +1,16 @@
 package io.trendline.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trendline.common.KeywordList;
+import io.trendline.common.StreamMessage;
 import io.trendline.common.TrackMatcher;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +79,11 @@ class StatusPipelineTest {
       MockProducer<String, String> producer,
       String unmatchedKey,
       ProducerMetrics metrics) {
-    return new StatusPipeline(
-        source, new TrackMatcher(KEYWORDS), producer, "tweets", unmatchedKey, 1 << 20, 5, metrics);
+    return StatusPipeline.builder(source, new TrackMatcher(KEYWORDS), metrics)
+        .producer(producer)
+        .topic("tweets")
+        .unmatchedKey(unmatchedKey)
+        .build();
   }
 
   private static List<String> keys(MockProducer<String, String> producer) {
@@ -157,15 +163,8 @@ class StatusPipelineTest {
   @Test
   void aDryRunSendsNothingButCounts() throws Exception {
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
-    new StatusPipeline(
-            new ListSource(BITCOIN, BOTH, NONE),
-            new TrackMatcher(KEYWORDS),
-            null,
-            "tweets",
-            null,
-            1 << 20,
-            5,
-            metrics)
+    StatusPipeline.builder(new ListSource(BITCOIN, BOTH, NONE), new TrackMatcher(KEYWORDS), metrics)
+        .build()
         .run();
     assertEquals(2, metrics.matched.get(0));
     assertEquals(0, metrics.sent.get());
@@ -181,5 +180,28 @@ class StatusPipelineTest {
     assertTrue(source.stopped);
     p.run();
     assertEquals(3, producer.history().size());
+  }
+
+  @Test
+  void theBuilderHasTheSettingsDefaultsAndRefusesOptionsOutOfRange() {
+    ProducerSettings defaults = ProducerSettings.of(Collections.singletonMap("keywords", "x"));
+    assertEquals(defaults.topic(), StatusPipeline.DEFAULT_TOPIC);
+    assertEquals(defaults.logMalformed(), StatusPipeline.DEFAULT_LOG_MALFORMED);
+    assertEquals(defaults.maxMessageBytes(), StreamMessage.DEFAULT_MAX_BYTES);
+
+    StatusPipeline.Builder b =
+        StatusPipeline.builder(
+            new ListSource(), new TrackMatcher(KEYWORDS), new ProducerMetrics(KEYWORDS));
+    assertEquals(
+        "maxMessageBytes must be at least 1: 0",
+        assertThrows(IllegalArgumentException.class, () -> b.maxMessageBytes(0).build())
+            .getMessage());
+    b.maxMessageBytes(1024);
+    assertThrows(IllegalArgumentException.class, () -> b.logMalformed(-1).build());
+    b.logMalformed(0);
+    assertThrows(IllegalArgumentException.class, () -> b.topic("").build());
+    b.topic("t");
+    assertThrows(IllegalArgumentException.class, () -> b.unmatchedKey("").build());
+    b.unmatchedKey(null).build();
   }
 }

@@ -14,7 +14,12 @@ import io.trendline.common.config.ConfigLoader;
 import io.trendline.common.config.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.text.SimpleDateFormat;
@@ -32,7 +37,6 @@ import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -104,6 +108,7 @@ public final class Demo {
   private final PrintStream out;
   private final String runId;
   private final Path runDir;
+  private final ProducerStatus producerStatus;
   private final List<ChildProcess> children = new ArrayList<>();
   private KafkaBrokerProcess broker;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -116,6 +121,8 @@ public final class Demo {
     f.setTimeZone(TimeZone.getTimeZone("UTC"));
     this.runId = f.format(new Date()) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
     this.runDir = layout.home.resolve("run").resolve(runId);
+    this.producerStatus =
+        new ProducerStatus(runDir.resolve("producer-status.jsonl").toAbsolutePath());
   }
 
   public static void main(String[] args) {
@@ -231,7 +238,9 @@ public final class Demo {
                 "--kafka.bootstrap.servers",
                 bootstrap,
                 "--report.interval",
-                "1s"),
+                "1s",
+                "--status.file",
+                producerStatus.file.toString()),
             credentials,
             "producer.log");
     producer.awaitLine(Pattern.compile("(Kafka topic .* is ready)"), 60_000);
@@ -293,13 +302,13 @@ public final class Demo {
         JsonObject ranking = rankings.poll(500);
         if (ranking != null) {
           last = ranking;
-          render(ranking, producer, rankings.recordsIn(topic));
+          render(ranking, rankings.recordsIn(topic));
         }
       }
       out.println();
       out.println("Stopping: producer first, so that the consumer can count everything it sent...");
       int producerExit = producer.stop(60_000);
-      long acked = ackedBy(producer);
+      long acked = producerStatus.acked();
       server.stop(10_000);
       long deadlineCatchUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       long inTopic = rankings.recordsIn(topic);
@@ -341,7 +350,7 @@ public final class Demo {
     }
   }
 
-  private void render(JsonObject ranking, ChildProcess producer, long recordsInTopic) {
+  private void render(JsonObject ranking, long recordsInTopic) {
     StringBuilder sb = new StringBuilder();
     if (System.console() != null) {
       sb.append("\033[H\033[2J");
@@ -351,7 +360,7 @@ public final class Demo {
         String.format(
             Locale.ROOT,
             "producer %s | records in Kafka %d | batch %s%n",
-            latestProducerRate(producer),
+            producerStatus.rate(),
             recordsInTopic,
             RankingText.processing(ranking)));
     out.print(sb);
@@ -381,32 +390,6 @@ public final class Demo {
     return String.join(",", k);
   }
 
-  private static final Pattern PROGRESS =
-      Pattern.compile("^in ([0-9.]+) msg/s .*sent (\\d+) acked (\\d+)");
-  private static final Pattern FINAL =
-      Pattern.compile("Records sent (\\d+), acknowledged (\\d+), failed (\\d+)");
-
-  private static String latestProducerRate(ChildProcess producer) {
-    List<String> lines = producer.readLog();
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      Matcher m = PROGRESS.matcher(lines.get(i));
-      if (m.find()) {
-        return m.group(1) + " msg/s, " + m.group(3) + " acked";
-      }
-    }
-    return "starting";
-  }
-
-  private static long ackedBy(ChildProcess producer) {
-    for (String line : producer.readLog()) {
-      Matcher m = FINAL.matcher(line);
-      if (m.find()) {
-        return Long.parseLong(m.group(2));
-      }
-    }
-    return -1;
-  }
-
   private ChildProcess start(
       String name, List<String> jvm, List<String> args, Map<String, String> env, String log) {
     ChildProcess c = ChildProcess.startJava(name, runId, jvm, args, env, runDir.resolve(log));
@@ -434,6 +417,78 @@ public final class Demo {
 
   private void done(String detail) {
     out.println(detail);
+  }
+
+  /**
+   * The producer's figures, from the JSON lines it appends to its status file ({@code status.file})
+   * every report interval and once at the end ({@code "final":true}). Reads only whole lines: a
+   * last line without its newline is still being written and is read next time. Used from one
+   * thread.
+   */
+  static final class ProducerStatus {
+    final Path file;
+    private long position;
+    private JsonObject latest;
+    private JsonObject last;
+
+    ProducerStatus(Path file) {
+      this.file = file;
+    }
+
+    /** The latest rate and acknowledged count, as "33.0 msg/s, 1651 acked", or "starting". */
+    String rate() {
+      read();
+      if (latest == null) {
+        return "starting";
+      }
+      return String.format(
+          Locale.ROOT,
+          "%.1f msg/s, %d acked",
+          latest.get("inRate").getAsDouble(),
+          latest.get("acked").getAsLong());
+    }
+
+    /** Records the producer acknowledged in all, from its final line; -1 without one. */
+    long acked() {
+      read();
+      return last == null ? -1 : last.get("acked").getAsLong();
+    }
+
+    /** Reads the whole lines appended since the last call. */
+    private void read() {
+      byte[] added;
+      try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+        if (channel.size() <= position) {
+          return;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) (channel.size() - position));
+        channel.position(position);
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+          // until the size seen above is read
+        }
+        added = Arrays.copyOf(buffer.array(), buffer.position());
+      } catch (NoSuchFileException e) {
+        return; // the producer has not started yet
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file, e);
+      }
+      int end = added.length;
+      while (end > 0 && added[end - 1] != '\n') {
+        end--;
+      }
+      position += end;
+      for (String line : new String(added, 0, end, StandardCharsets.UTF_8).split("\n")) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        JsonObject status = JsonParser.parseString(line).getAsJsonObject();
+        if (status.get("final").getAsBoolean()) {
+          last = status;
+        } else {
+          latest = status;
+        }
+      }
+    }
   }
 
   /** Reads rankings (one JSON record per batch) from the consumer's Kafka sink. */
