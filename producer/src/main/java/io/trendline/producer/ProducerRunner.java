@@ -122,6 +122,10 @@ final class ProducerRunner {
   int run() {
     long started = nanoTime.getAsLong();
     previous.set(snapshot(started));
+    if (status != null) {
+      // The first line says the producer runs: Kafka was checked, the source starts now.
+      status.append(previous.get(), previous.get(), false);
+    }
     ScheduledExecutorService reporter =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

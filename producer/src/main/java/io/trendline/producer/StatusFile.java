@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's counters for programs ({@code status.file}): one JSON object per line, appended at
- * every progress report and once at the end, for example
+ * The producer's counters for programs ({@code status.file}): one JSON object per line, appended
+ * when the pipeline starts (all zeros: Kafka was checked and the source is starting, so the first
+ * line is the producer's "ready"), at every progress report and once at the end, for example
  *
  * <pre>{@code
  * {"time":1764133207000,"final":false,"messages":8127,"statuses":8123,

@@ -267,7 +267,7 @@ class ProducerRunnerTest {
   }
 
   @Test
-  void theStatusFileGetsALineAtEachReportAndAFinalOneWithTheClosedProducersCounts()
+  void theStatusFileGetsAReadyLineALineAtEachReportAndAFinalOneWithTheClosedProducersCounts()
       throws Exception {
     RecordingProducer producer = new RecordingProducer(false);
     LocalSource source =
@@ -288,14 +288,18 @@ class ProducerRunnerTest {
     assertEquals(0, runner[0].run());
 
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    assertEquals(2, lines.size(), lines.toString());
-    JsonObject report = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+    assertEquals(3, lines.size(), lines.toString());
+    JsonObject ready = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+    assertFalse(ready.get("final").getAsBoolean());
+    assertEquals(0, ready.get("messages").getAsLong(), "the first line is written before reading");
+    assertEquals(0, ready.get("sent").getAsLong());
+    JsonObject report = JsonParser.parseString(lines.get(1)).getAsJsonObject();
     assertFalse(report.get("final").getAsBoolean());
     assertEquals(1234, report.get("time").getAsLong());
     assertEquals(2.0, report.get("inRate").getAsDouble());
     assertEquals(3, report.get("sent").getAsLong());
     assertEquals(0, report.get("acked").getAsLong());
-    JsonObject last = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+    JsonObject last = JsonParser.parseString(lines.get(2)).getAsJsonObject();
     assertTrue(last.get("final").getAsBoolean());
     assertEquals(3, last.get("acked").getAsLong());
     assertEquals(0.0, last.get("inRate").getAsDouble(), "no message and no time since the report");
@@ -303,6 +307,6 @@ class ProducerRunnerTest {
         "{\"bitcoin\":2,\"IoT\":1}", last.get("matched").toString(), "every keyword, in order");
 
     status.append(null, null, false);
-    assertEquals(2, Files.readAllLines(file, StandardCharsets.UTF_8).size(), "closed by the run");
+    assertEquals(3, Files.readAllLines(file, StandardCharsets.UTF_8).size(), "closed by the run");
   }
 }

@@ -2,9 +2,9 @@ package io.trendline.bench;
 
 import io.trendline.common.KeywordList;
 import io.trendline.process.JavaProcess;
+import io.trendline.process.ThrowawayCredentials;
 import io.trendline.streamserver.StreamServer;
 import io.trendline.streamserver.SyntheticSource;
-import io.trendline.streamserver.ThrowawayCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import com.twitter.hbc.core.HttpHosts;
 import com.twitter.hbc.core.endpoint.StatusesFilterEndpoint;
 import com.twitter.hbc.core.processor.StringDelimitedProcessor;
 import com.twitter.hbc.httpclient.auth.OAuth1;
-import io.trendline.streamserver.ThrowawayCredentials;
+import io.trendline.process.ThrowawayCredentials;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package io.trendline.bench;
 
 import io.trendline.process.JavaProcess;
+import io.trendline.process.ThrowawayCredentials;
 import io.trendline.streamserver.MessageSource;
 import io.trendline.streamserver.StreamServer;
-import io.trendline.streamserver.ThrowawayCredentials;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

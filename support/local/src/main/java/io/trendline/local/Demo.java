@@ -12,6 +12,8 @@ import io.trendline.common.config.ConfigDef.Type;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
 import io.trendline.common.config.Durations;
+import io.trendline.process.JavaProcess;
+import io.trendline.process.ThrowawayCredentials;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class Demo {
   private final String runId;
   private final Path runDir;
   private final ProducerStatus producerStatus;
-  private final List<ChildProcess> children = new ArrayList<>();
+  private final List<JavaProcess> children = new ArrayList<>();
   private KafkaBrokerProcess broker;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
 
@@ -205,7 +206,7 @@ public final class Demo {
           Arrays.asList("--replay", Paths.get(replay).toAbsolutePath().toString(), "--loop"));
     }
     serverArgs.addAll(Arrays.asList("--rate", String.valueOf(config.getInt("rate"))));
-    ChildProcess server =
+    JavaProcess server =
         start(
             "stream server",
             Arrays.asList("-Xmx256m"),
@@ -216,13 +217,7 @@ public final class Demo {
     done("at " + streamUrl + (replay.isEmpty() ? ", generating" : ", replaying " + replay));
 
     step("producer");
-    Map<String, String> credentials = new HashMap<>();
-    // Throwaway credentials: the local stream server checks only that a request is signed.
-    credentials.put("TWITTER_CONSUMER_KEY", "local-demo");
-    credentials.put("TWITTER_CONSUMER_SECRET", "local-demo");
-    credentials.put("TWITTER_ACCESS_TOKEN", "local-demo");
-    credentials.put("TWITTER_ACCESS_TOKEN_SECRET", "local-demo");
-    ChildProcess producer =
+    JavaProcess producer =
         start(
             "producer",
             Arrays.asList("-Xmx256m"),
@@ -241,15 +236,15 @@ public final class Demo {
                 "1s",
                 "--status.file",
                 producerStatus.file.toString()),
-            credentials,
+            ThrowawayCredentials.producerEnvironment(),
             "producer.log");
-    producer.awaitLine(Pattern.compile("(Kafka topic .* is ready)"), 60_000);
+    producer.await(producerStatus::started, "start", 60_000);
     done("java -jar " + layout.home.relativize(layout.producerJar()));
 
     step("consumer (Spark local[2])");
     List<String> jvm = new ArrayList<>(Arrays.asList("-Xmx1g", "-Dspark.driver.host=127.0.0.1"));
     jvm.addAll(SparkLocal.jvmOptions());
-    ChildProcess consumer =
+    JavaProcess consumer =
         start(
             "consumer",
             jvm,
@@ -284,16 +279,16 @@ public final class Demo {
   private int show(
       String bootstrap,
       String topic,
-      ChildProcess producer,
-      ChildProcess server,
-      ChildProcess consumer) {
+      JavaProcess producer,
+      JavaProcess server,
+      JavaProcess consumer) {
     Duration duration = config.getDuration("duration");
     long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     RankingReader rankings = new RankingReader(bootstrap, RANKINGS_TOPIC);
     try {
       JsonObject last = null;
       while (!stopRequested.get() && System.nanoTime() < deadline) {
-        for (ChildProcess c : Arrays.asList(server, producer, consumer)) {
+        for (JavaProcess c : Arrays.asList(server, producer, consumer)) {
           if (!c.isAlive()) {
             throw new IllegalStateException(
                 "the " + c.name() + " stopped unexpectedly; " + c.tail(15));
@@ -390,9 +385,13 @@ public final class Demo {
     return String.join(",", k);
   }
 
-  private ChildProcess start(
+  private JavaProcess start(
       String name, List<String> jvm, List<String> args, Map<String, String> env, String log) {
-    ChildProcess c = ChildProcess.startJava(name, runId, jvm, args, env, runDir.resolve(log));
+    List<String> all = new ArrayList<>(jvm);
+    // Marks every process of this run, so that a test can check that none outlives it.
+    all.add("-Dtrendline.run=" + runId);
+    all.addAll(args);
+    JavaProcess c = JavaProcess.start(name, all, env, runDir.resolve(log));
     children.add(c);
     return c;
   }
@@ -446,6 +445,12 @@ public final class Demo {
           "%.1f msg/s, %d acked",
           latest.get("inRate").getAsDouble(),
           latest.get("acked").getAsLong());
+    }
+
+    /** Whether the producer has written its first line: it checked Kafka and reads the stream. */
+    boolean started() {
+      read();
+      return latest != null || last != null;
     }
 
     /** Records the producer acknowledged in all, from its final line; -1 without one. */

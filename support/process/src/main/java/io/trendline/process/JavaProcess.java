@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,21 +73,38 @@ public final class JavaProcess implements AutoCloseable {
    * line). Fails with the log's last lines if the process exits or {@code timeoutMs} passes.
    */
   public String awaitLine(Pattern pattern, long timeoutMs) {
+    String[] found = {null};
+    await(
+        () -> {
+          for (String line : readLog()) {
+            Matcher m = pattern.matcher(line);
+            if (m.find()) {
+              found[0] = m.groupCount() > 0 ? m.group(1) : line;
+              return true;
+            }
+          }
+          return false;
+        },
+        "start",
+        timeoutMs);
+    return found[0];
+  }
+
+  /**
+   * Waits until {@code condition} holds, checking it every 100 ms while the process runs. Fails
+   * with the log's last lines if the process exits first or {@code timeoutMs} passes ("the NAME did
+   * not {@code what} within N s").
+   */
+  public void await(BooleanSupplier condition, String what, long timeoutMs) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    while (true) {
-      for (String line : readLog()) {
-        Matcher m = pattern.matcher(line);
-        if (m.find()) {
-          return m.groupCount() > 0 ? m.group(1) : line;
-        }
-      }
+    while (!condition.getAsBoolean()) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
             "the " + name + " exited with code " + process.exitValue() + "; " + tail(20));
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "the " + name + " did not start within " + timeoutMs / 1000 + " s; " + tail(20));
+            "the " + name + " did not " + what + " within " + timeoutMs / 1000 + " s; " + tail(20));
       }
       try {
         process.waitFor(100, TimeUnit.MILLISECONDS);

@@ -1,12 +1,12 @@
-package io.trendline.streamserver;
+package io.trendline.process;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Credentials for a producer reading this stream server, which checks only that a request is signed
- * (unless it was started with {@code --require-consumer-key}). Throwaway values, the same for every
- * local run, test and benchmark: never real credentials.
+ * Credentials for a producer reading the bundled stream server, which checks only that a request is
+ * signed (unless it was started with {@code --require-consumer-key}). Throwaway values, the same
+ * for every local run, test and benchmark: never real credentials.
  */
 public final class ThrowawayCredentials {
   private ThrowawayCredentials() {}
