@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * items placed there when the connection opens. Thread-safe: the pump puts, the connection's writer
  * drains, and anyone may close it.
  *
- * <p>Timed waits ({@link #drain}, {@link #awaitClosed}) measure time on a {@link Ticker}; a put or a
- * close ends them early.
+ * <p>Timed waits ({@link #drain}, {@link #awaitClosed}) measure time on a {@link Ticker}; a put or
+ * a close ends them early.
  */
 final class Subscriber {
   private final int capacity;

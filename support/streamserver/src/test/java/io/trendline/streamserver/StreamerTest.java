@@ -178,8 +178,7 @@ class StreamerTest {
 
   @Test
   void aStallIsSilentForExactlyItsDurationThenCarriesOn() throws InterruptedException {
-    List<Item> items =
-        Arrays.asList(status("bitcoin 1"), status("bitcoin 2"), status("bitcoin 3"));
+    List<Item> items = Arrays.asList(status("bitcoin 1"), status("bitcoin 2"), status("bitcoin 3"));
     sub.preload(items);
     at(17 * SECOND, () -> sub.close("client closed"));
     // Keep-alives every 3 s would be due at 3, 6 and 9 s: the stall sends none of them.
