@@ -1,5 +1,8 @@
 package io.trendline.streamserver;
 
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+
 /**
  * What one stream (a connection answered 200) has done, at the moment {@link StreamServer#stats()}
  * was called. Counts are of statuses unless named otherwise. Immutable.
@@ -130,33 +133,30 @@ public final class ConnectionStats {
     return bytesSent;
   }
 
-  void appendJson(StringBuilder sb) {
-    sb.append("{\"stream\":").append(stream);
-    sb.append(",\"remote\":");
-    Json.string(sb, remote);
-    sb.append(",\"track\":");
-    Json.string(sb, track);
-    sb.append(",\"delimited\":").append(delimited);
-    sb.append(",\"open\":").append(open);
-    sb.append(",\"endReason\":");
-    Json.string(sb, endReason);
-    sb.append(",\"openedAtMs\":").append(openedAtMs);
-    sb.append(",\"closedAtMs\":").append(closedAtMs);
-    sb.append(",\"offered\":").append(offered);
-    sb.append(",\"sent\":").append(sent);
-    sb.append(",\"filteredOut\":").append(filteredOut);
-    sb.append(",\"requeued\":").append(requeued);
-    sb.append(",\"noticesSent\":").append(noticesSent);
-    sb.append(",\"keepAlivesSent\":").append(keepAlivesSent);
-    sb.append(",\"faultsFired\":").append(faultsFired);
-    sb.append(",\"bytesSent\":").append(bytesSent);
-    sb.append('}');
+  /** Writes this stream as one JSON object (see {@link StreamStats#toJson()}). */
+  void writeJson(JsonWriter w) throws IOException {
+    w.beginObject();
+    w.name("stream").value(stream);
+    w.name("remote").value(remote);
+    w.name("track").value(track);
+    w.name("delimited").value(delimited);
+    w.name("open").value(open);
+    w.name("endReason").value(endReason);
+    w.name("openedAtMs").value(openedAtMs);
+    w.name("closedAtMs").value(closedAtMs);
+    w.name("offered").value(offered);
+    w.name("sent").value(sent);
+    w.name("filteredOut").value(filteredOut);
+    w.name("requeued").value(requeued);
+    w.name("noticesSent").value(noticesSent);
+    w.name("keepAlivesSent").value(keepAlivesSent);
+    w.name("faultsFired").value(faultsFired);
+    w.name("bytesSent").value(bytesSent);
+    w.endObject();
   }
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    appendJson(sb);
-    return sb.toString();
+    return Json.write(this::writeJson);
   }
 }

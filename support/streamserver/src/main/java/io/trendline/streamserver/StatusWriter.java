@@ -1,9 +1,11 @@
 package io.trendline.streamserver;
 
+import com.google.gson.stream.JsonWriter;
 import io.trendline.streamserver.Composer.Text;
 import io.trendline.streamserver.Vocabulary.Form;
 import io.trendline.streamserver.Vocabulary.Lang;
 import io.trendline.streamserver.Vocabulary.User;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,11 +34,10 @@ final class StatusWriter {
   }
 
   /**
-   * Appends one status object. {@code quoted} is "json,id" of a quoted status; {@code timestampMs}
-   * is -1 for statuses nested in another (they carry none).
+   * One status object. {@code quoted} is "json,id" of a quoted status; {@code timestampMs} is -1
+   * for statuses nested in another (they carry none).
    */
   String status(
-      StringBuilder sb,
       long id,
       long ms,
       Text text,
@@ -45,6 +46,20 @@ final class StatusWriter {
       String retweeted,
       String quoted,
       long timestampMs) {
+    return Json.write(w -> status(w, id, ms, text, user, lang, retweeted, quoted, timestampMs));
+  }
+
+  private void status(
+      JsonWriter w,
+      long id,
+      long ms,
+      Text text,
+      User user,
+      Lang lang,
+      String retweeted,
+      String quoted,
+      long timestampMs)
+      throws IOException {
     boolean nested = timestampMs < 0;
     String full = text.sb.toString();
     int fullCps = full.codePointCount(0, full.length());
@@ -63,58 +78,73 @@ final class StatusWriter {
       keepUpTo = cut;
       truncated = true;
     }
-    sb.append("{\"created_at\":");
-    Json.string(sb, createdAt(ms));
-    sb.append(",\"id\":").append(id).append(",\"id_str\":\"").append(id).append('"');
-    sb.append(",\"text\":");
-    Json.string(sb, shown);
+    w.beginObject();
+    w.name("created_at").value(createdAt(ms));
+    id(w, id);
+    w.name("text").value(shown);
     if (truncated) {
-      sb.append(",\"display_text_range\":[0,140]");
+      w.name("display_text_range").beginArray().value(0).value(140).endArray();
     }
-    sb.append(",\"source\":");
-    Json.string(sb, Phrasebook.SOURCES[rnd.nextInt(Phrasebook.SOURCES.length)]);
-    sb.append(",\"truncated\":").append(truncated);
-    sb.append(
-        ",\"in_reply_to_status_id\":null,\"in_reply_to_status_id_str\":null,"
-            + "\"in_reply_to_user_id\":null,\"in_reply_to_user_id_str\":null,"
-            + "\"in_reply_to_screen_name\":null");
-    sb.append(",\"user\":").append(user.json);
-    sb.append(",\"geo\":null,\"coordinates\":null,\"place\":null,\"contributors\":null");
+    w.name("source").value(Phrasebook.SOURCES[rnd.nextInt(Phrasebook.SOURCES.length)]);
+    w.name("truncated").value(truncated);
+    w.name("in_reply_to_status_id").nullValue();
+    w.name("in_reply_to_status_id_str").nullValue();
+    w.name("in_reply_to_user_id").nullValue();
+    w.name("in_reply_to_user_id_str").nullValue();
+    w.name("in_reply_to_screen_name").nullValue();
+    w.name("user").jsonValue(user.json);
+    w.name("geo").nullValue();
+    w.name("coordinates").nullValue();
+    w.name("place").nullValue();
+    w.name("contributors").nullValue();
     if (retweeted != null) {
-      sb.append(",\"retweeted_status\":").append(retweeted);
+      w.name("retweeted_status").jsonValue(retweeted);
     }
     if (quoted != null) {
       int comma = quoted.lastIndexOf(',');
-      String qid = quoted.substring(comma + 1);
-      sb.append(",\"quoted_status_id\":").append(qid);
-      sb.append(",\"quoted_status_id_str\":\"").append(qid).append('"');
-      sb.append(",\"quoted_status\":").append(quoted, 0, comma);
+      long qid = Long.parseLong(quoted.substring(comma + 1));
+      w.name("quoted_status_id").value(qid);
+      w.name("quoted_status_id_str").value(Long.toString(qid));
+      w.name("quoted_status").jsonValue(quoted.substring(0, comma));
     }
-    sb.append(",\"is_quote_status\":").append(quoted != null);
+    w.name("is_quote_status").value(quoted != null);
     if (truncated) {
-      sb.append(",\"extended_tweet\":{\"full_text\":");
-      Json.string(sb, full);
-      sb.append(",\"display_text_range\":[0,").append(fullCps).append("],\"entities\":");
-      entities(sb, full, text, full.length(), null, id);
-      sb.append('}');
+      w.name("extended_tweet").beginObject();
+      w.name("full_text").value(full);
+      w.name("display_text_range").beginArray().value(0).value(fullCps).endArray();
+      w.name("entities");
+      entities(w, full, text, full.length(), null, id);
+      w.endObject();
     }
     int n = nested ? rnd.nextInt(5000) : 0;
-    sb.append(",\"quote_count\":").append(nested ? n / 40 : 0);
-    sb.append(",\"reply_count\":").append(nested ? n / 25 : 0);
-    sb.append(",\"retweet_count\":").append(n);
-    sb.append(",\"favorite_count\":").append(nested ? n * 2 : 0);
-    sb.append(",\"entities\":");
-    entities(sb, full, text, keepUpTo, moreLink, id);
-    sb.append(",\"favorited\":false,\"retweeted\":false");
+    w.name("quote_count").value(nested ? n / 40 : 0);
+    w.name("reply_count").value(nested ? n / 25 : 0);
+    w.name("retweet_count").value(n);
+    w.name("favorite_count").value(nested ? n * 2 : 0);
+    w.name("entities");
+    entities(w, full, text, keepUpTo, moreLink, id);
+    w.name("favorited").value(false);
+    w.name("retweeted").value(false);
     if (!text.urls.isEmpty() || moreLink != null) {
-      sb.append(",\"possibly_sensitive\":false");
+      w.name("possibly_sensitive").value(false);
     }
-    sb.append(",\"filter_level\":\"low\",\"lang\":\"").append(lang.code).append('"');
+    w.name("filter_level").value("low");
+    w.name("lang").value(lang.code);
     if (!nested) {
-      sb.append(",\"timestamp_ms\":\"").append(timestampMs).append('"');
+      w.name("timestamp_ms").value(Long.toString(timestampMs));
     }
-    sb.append('}');
-    return sb.toString();
+    w.endObject();
+  }
+
+  /** {@code "id"} and {@code "id_str"}: the id as a number and as a string. */
+  private static void id(JsonWriter w, long id) throws IOException {
+    w.name("id").value(id);
+    w.name("id_str").value(Long.toString(id));
+  }
+
+  /** {@code "indices"}: an entity's first and past-the-end code points. */
+  private static void indices(JsonWriter w, int start, int end) throws IOException {
+    w.name("indices").beginArray().value(start).value(end).endArray();
   }
 
   /** The largest UTF-16 index holding at most {@code cps} code points, at a space if near one. */
@@ -125,77 +155,77 @@ final class StatusWriter {
   }
 
   /** Writes the entities that lie within the first {@code upTo} chars, plus a "more" link. */
-  private void entities(StringBuilder sb, String full, Text t, int upTo, String moreLink, long id) {
-    sb.append("{\"hashtags\":[");
-    list(sb, full, t, upTo, Form.HASHTAG);
-    sb.append("],\"urls\":[");
-    int written = list(sb, full, t, upTo, Form.URL);
+  private static void entities(
+      JsonWriter w, String full, Text t, int upTo, String moreLink, long id) throws IOException {
+    w.beginObject();
+    w.name("hashtags").beginArray();
+    list(w, full, t, upTo, Form.HASHTAG);
+    w.endArray();
+    w.name("urls").beginArray();
+    list(w, full, t, upTo, Form.URL);
     if (moreLink != null) {
       int start = full.codePointCount(0, upTo) + 2;
-      if (written > 0) {
-        sb.append(',');
-      }
       String expanded = "https://twitter.com/i/web/status/" + id;
-      urlEntity(sb, moreLink, expanded, start, start + moreLink.length());
+      urlEntity(w, moreLink, expanded, start, start + moreLink.length());
     }
-    sb.append("],\"user_mentions\":[");
-    list(sb, full, t, upTo, Form.MENTION);
-    sb.append("],\"symbols\":[");
-    list(sb, full, t, upTo, Form.SYMBOL);
-    sb.append("]}");
+    w.endArray();
+    w.name("user_mentions").beginArray();
+    list(w, full, t, upTo, Form.MENTION);
+    w.endArray();
+    w.name("symbols").beginArray();
+    list(w, full, t, upTo, Form.SYMBOL);
+    w.endArray();
+    w.endObject();
   }
 
-  private int list(StringBuilder sb, String full, Text t, int upTo, int type) {
-    int count = 0;
+  /** Writes the entities of one type that lie within the first {@code upTo} chars. */
+  private static void list(JsonWriter w, String full, Text t, int upTo, int type)
+      throws IOException {
     for (int i = 0; i < t.forms.size(); i++) {
       Form f = t.forms.get(i);
       int[] span = t.spans.get(i);
       if (f.entity != type || span[1] > upTo) {
         continue;
       }
-      if (count++ > 0) {
-        sb.append(',');
-      }
       int start = full.codePointCount(0, span[0]);
       int end = start + full.codePointCount(span[0], span[1]);
       switch (type) {
         case Form.URL:
-          urlEntity(sb, full.substring(span[0], span[1]), t.urls.get(i), start, end);
+          urlEntity(w, full.substring(span[0], span[1]), t.urls.get(i), start, end);
           break;
         case Form.MENTION:
           {
             String extra = t.urls.get(i);
             int comma = extra.lastIndexOf(',');
-            sb.append("{\"screen_name\":");
-            Json.string(sb, f.value);
-            sb.append(",\"name\":");
-            Json.string(sb, extra.substring(0, comma));
-            String uid = extra.substring(comma + 1);
-            sb.append(",\"id\":").append(uid).append(",\"id_str\":\"").append(uid).append('"');
-            sb.append(",\"indices\":[").append(start).append(',').append(end).append("]}");
+            w.beginObject();
+            w.name("screen_name").value(f.value);
+            w.name("name").value(extra.substring(0, comma));
+            id(w, Long.parseLong(extra.substring(comma + 1)));
+            indices(w, start, end);
+            w.endObject();
             break;
           }
         default:
-          sb.append("{\"text\":");
-          Json.string(sb, f.value);
-          sb.append(",\"indices\":[").append(start).append(',').append(end).append("]}");
+          w.beginObject();
+          w.name("text").value(f.value);
+          indices(w, start, end);
+          w.endObject();
       }
     }
-    return count;
   }
 
-  private static void urlEntity(StringBuilder sb, String url, String expanded, int start, int end) {
-    sb.append("{\"url\":");
-    Json.string(sb, url);
-    sb.append(",\"expanded_url\":");
-    Json.string(sb, expanded);
+  private static void urlEntity(JsonWriter w, String url, String expanded, int start, int end)
+      throws IOException {
     String display = expanded.replaceFirst("^https?://", "");
     if (display.length() > 26) {
       display = display.substring(0, 25) + "…";
     }
-    sb.append(",\"display_url\":");
-    Json.string(sb, display);
-    sb.append(",\"indices\":[").append(start).append(',').append(end).append("]}");
+    w.beginObject();
+    w.name("url").value(url);
+    w.name("expanded_url").value(expanded);
+    w.name("display_url").value(display);
+    indices(w, start, end);
+    w.endObject();
   }
 
   private String createdAt(long ms) {
@@ -209,54 +239,56 @@ final class StatusWriter {
 
   /** A user object, its attributes drawn from {@code r} (the set-up sequence). */
   static String userJson(Random r, long id, String screenName, String name, Phrasebook.Language l) {
-    StringBuilder sb = new StringBuilder(1400);
     long created = 1_180_000_000_000L + (long) (r.nextDouble() * 340_000_000_000L);
     String color = Phrasebook.COLORS[r.nextInt(Phrasebook.COLORS.length)];
     int followers = (int) Math.min(5_000_000, Math.exp(r.nextDouble() * 12));
     String img = Long.toString(Math.abs(r.nextLong()) % 1_000_000_000_000_000L);
-    sb.append("{\"id\":").append(id).append(",\"id_str\":\"").append(id).append('"');
-    sb.append(",\"name\":");
-    Json.string(sb, name);
-    sb.append(",\"screen_name\":");
-    Json.string(sb, screenName);
-    sb.append(",\"location\":");
-    Json.string(sb, l.places[r.nextInt(l.places.length)]);
-    sb.append(",\"url\":null,\"description\":");
-    Json.string(sb, Phrasebook.DESCRIPTIONS[r.nextInt(Phrasebook.DESCRIPTIONS.length)]);
-    sb.append(",\"translator_type\":\"none\",\"protected\":false,\"verified\":")
-        .append(r.nextInt(50) == 0);
-    sb.append(",\"followers_count\":").append(followers);
-    sb.append(",\"friends_count\":").append(r.nextInt(3000));
-    sb.append(",\"listed_count\":").append(followers / 100);
-    sb.append(",\"favourites_count\":").append(r.nextInt(80_000));
-    sb.append(",\"statuses_count\":").append(100 + r.nextInt(200_000));
-    sb.append(",\"created_at\":");
-    Json.string(sb, CREATED_AT.format(Instant.ofEpochMilli(created)));
-    sb.append(",\"utc_offset\":null,\"time_zone\":null,\"geo_enabled\":").append(r.nextBoolean());
-    sb.append(",\"lang\":\"").append(l.code).append('"');
-    sb.append(",\"contributors_enabled\":false,\"is_translator\":false");
-    sb.append(",\"profile_background_color\":\"F5F8FA\"");
-    sb.append(",\"profile_background_image_url\":\"\",\"profile_background_image_url_https\":\"\"");
-    sb.append(",\"profile_background_tile\":false,\"profile_link_color\":\"")
-        .append(color)
-        .append('"');
-    sb.append(
-        ",\"profile_sidebar_border_color\":\"C0DEED\",\"profile_sidebar_fill_color\":\"DDEEF6\"");
-    sb.append(",\"profile_text_color\":\"333333\",\"profile_use_background_image\":true");
-    sb.append(",\"profile_image_url\":\"http://pbs.twimg.com/profile_images/")
-        .append(img)
-        .append("/avatar_normal.jpg\"");
-    sb.append(",\"profile_image_url_https\":\"https://pbs.twimg.com/profile_images/")
-        .append(img)
-        .append("/avatar_normal.jpg\"");
-    sb.append(",\"profile_banner_url\":\"https://pbs.twimg.com/profile_banners/")
-        .append(id)
-        .append('/')
-        .append(created / 1000)
-        .append('"');
-    sb.append(",\"default_profile\":").append(r.nextBoolean());
-    sb.append(",\"default_profile_image\":false,\"following\":null,\"follow_request_sent\":null");
-    sb.append(",\"notifications\":null}");
-    return sb.toString();
+    // The rest is drawn as it is written: the order of the fields is the order of the draws.
+    return Json.write(
+        w -> {
+          w.beginObject();
+          id(w, id);
+          w.name("name").value(name);
+          w.name("screen_name").value(screenName);
+          w.name("location").value(l.places[r.nextInt(l.places.length)]);
+          w.name("url").nullValue();
+          w.name("description")
+              .value(Phrasebook.DESCRIPTIONS[r.nextInt(Phrasebook.DESCRIPTIONS.length)]);
+          w.name("translator_type").value("none");
+          w.name("protected").value(false);
+          w.name("verified").value(r.nextInt(50) == 0);
+          w.name("followers_count").value(followers);
+          w.name("friends_count").value(r.nextInt(3000));
+          w.name("listed_count").value(followers / 100);
+          w.name("favourites_count").value(r.nextInt(80_000));
+          w.name("statuses_count").value(100 + r.nextInt(200_000));
+          w.name("created_at").value(CREATED_AT.format(Instant.ofEpochMilli(created)));
+          w.name("utc_offset").nullValue();
+          w.name("time_zone").nullValue();
+          w.name("geo_enabled").value(r.nextBoolean());
+          w.name("lang").value(l.code);
+          w.name("contributors_enabled").value(false);
+          w.name("is_translator").value(false);
+          w.name("profile_background_color").value("F5F8FA");
+          w.name("profile_background_image_url").value("");
+          w.name("profile_background_image_url_https").value("");
+          w.name("profile_background_tile").value(false);
+          w.name("profile_link_color").value(color);
+          w.name("profile_sidebar_border_color").value("C0DEED");
+          w.name("profile_sidebar_fill_color").value("DDEEF6");
+          w.name("profile_text_color").value("333333");
+          w.name("profile_use_background_image").value(true);
+          String image = "pbs.twimg.com/profile_images/" + img + "/avatar_normal.jpg";
+          w.name("profile_image_url").value("http://" + image);
+          w.name("profile_image_url_https").value("https://" + image);
+          w.name("profile_banner_url")
+              .value("https://pbs.twimg.com/profile_banners/" + id + "/" + created / 1000);
+          w.name("default_profile").value(r.nextBoolean());
+          w.name("default_profile_image").value(false);
+          w.name("following").nullValue();
+          w.name("follow_request_sent").nullValue();
+          w.name("notifications").nullValue();
+          w.endObject();
+        });
   }
 }

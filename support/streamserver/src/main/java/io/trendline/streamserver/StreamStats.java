@@ -195,42 +195,42 @@ public final class StreamStats {
    * </pre>
    */
   public String toJson() {
-    StringBuilder sb = new StringBuilder(512 + 400 * streams.size());
-    sb.append("{\"uptimeMs\":").append(uptimeMs);
-    sb.append(",\"httpRequests\":").append(httpRequests);
-    sb.append(",\"streamsOpened\":").append(streamsOpened);
-    sb.append(",\"streamsActive\":").append(streamsActive);
-    sb.append(",\"rejected\":{");
-    boolean first = true;
-    for (Map.Entry<Integer, Long> e : rejected.entrySet()) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      sb.append('"').append(e.getKey()).append("\":").append(e.getValue());
-    }
-    sb.append("},\"source\":{\"messages\":").append(sourceMessages);
-    sb.append(",\"statuses\":").append(sourceStatuses);
-    sb.append(",\"exhausted\":").append(sourceExhausted);
-    sb.append(",\"redelivered\":").append(redelivered);
-    sb.append(",\"pendingRedelivery\":").append(pendingRedelivery);
-    sb.append("},\"totals\":{\"offered\":").append(offered);
-    sb.append(",\"sent\":").append(sent);
-    sb.append(",\"filteredOut\":").append(filteredOut);
-    sb.append(",\"requeued\":").append(requeued);
-    sb.append(",\"noticesSent\":").append(noticesSent);
-    sb.append(",\"keepAlivesSent\":").append(keepAlivesSent);
-    sb.append(",\"faultsFired\":").append(faultsFired);
-    sb.append(",\"bytesSent\":").append(bytesSent);
-    sb.append("},\"streams\":[");
-    for (int i = 0; i < streams.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      streams.get(i).appendJson(sb);
-    }
-    sb.append("]}");
-    return sb.toString();
+    return Json.write(
+        w -> {
+          w.beginObject();
+          w.name("uptimeMs").value(uptimeMs);
+          w.name("httpRequests").value(httpRequests);
+          w.name("streamsOpened").value(streamsOpened);
+          w.name("streamsActive").value(streamsActive);
+          w.name("rejected").beginObject();
+          for (Map.Entry<Integer, Long> e : rejected.entrySet()) {
+            w.name(e.getKey().toString()).value(e.getValue());
+          }
+          w.endObject();
+          w.name("source").beginObject();
+          w.name("messages").value(sourceMessages);
+          w.name("statuses").value(sourceStatuses);
+          w.name("exhausted").value(sourceExhausted);
+          w.name("redelivered").value(redelivered);
+          w.name("pendingRedelivery").value(pendingRedelivery);
+          w.endObject();
+          w.name("totals").beginObject();
+          w.name("offered").value(offered);
+          w.name("sent").value(sent);
+          w.name("filteredOut").value(filteredOut);
+          w.name("requeued").value(requeued);
+          w.name("noticesSent").value(noticesSent);
+          w.name("keepAlivesSent").value(keepAlivesSent);
+          w.name("faultsFired").value(faultsFired);
+          w.name("bytesSent").value(bytesSent);
+          w.endObject();
+          w.name("streams").beginArray();
+          for (ConnectionStats s : streams) {
+            s.writeJson(w);
+          }
+          w.endArray();
+          w.endObject();
+        });
   }
 
   @Override

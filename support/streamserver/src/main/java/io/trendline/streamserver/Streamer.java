@@ -208,12 +208,15 @@ final class Streamer {
         case LIMIT:
           if (written > 0 && written % f.after() == 0) {
             limitTrack += f.increment();
+            long track = limitTrack;
             notice(
-                "{\"limit\":{\"track\":"
-                    + limitTrack
-                    + ",\"timestamp_ms\":\""
-                    + clock.millis()
-                    + "\"}}");
+                Json.write(
+                    w -> {
+                      w.beginObject().name("limit").beginObject();
+                      w.name("track").value(track);
+                      w.name("timestamp_ms").value(Long.toString(clock.millis()));
+                      w.endObject().endObject();
+                    }));
             counters.faultsFired(1);
           }
           break;
@@ -250,11 +253,14 @@ final class Streamer {
       switch (f.kind()) {
         case DISCONNECT:
           notice(
-              "{\"disconnect\":{\"code\":"
-                  + f.code()
-                  + ",\"stream_name\":\"trendline-statuses"
-                  + number
-                  + "\",\"reason\":\"injected fault\"}}");
+              Json.write(
+                  w -> {
+                    w.beginObject().name("disconnect").beginObject();
+                    w.name("code").value(f.code());
+                    w.name("stream_name").value("trendline-statuses" + number);
+                    w.name("reason").value("injected fault");
+                    w.endObject().endObject();
+                  }));
           counters.faultsFired(1);
           flush();
           return finish("fault: disconnect after " + written);

@@ -124,7 +124,7 @@ public final class SyntheticSource implements MessageSource {
     String shape = r < 0.35 ? "retweet" : r < 0.47 ? "quote" : r < 0.65 ? "extended" : "plain";
     Lang lang = composer.pickLang();
     User author = composer.anyUser();
-    StringBuilder sb = new StringBuilder(4096);
+    String json;
     long id = snowflake(now);
     switch (shape) {
       case "retweet":
@@ -133,18 +133,9 @@ public final class SyntheticSource implements MessageSource {
           long origMs = now - 60_000L - rnd.nextInt(36_000_000);
           Text inner = composer.compose(lang, chosen, rnd.nextInt(3) == 0, true);
           String innerJson =
-              writer.status(
-                  new StringBuilder(3072),
-                  snowflake(origMs),
-                  origMs,
-                  inner,
-                  orig,
-                  lang,
-                  null,
-                  null,
-                  -1);
+              writer.status(snowflake(origMs), origMs, inner, orig, lang, null, null, -1);
           Text outer = composer.retweetText(orig, inner);
-          writer.status(sb, id, now, outer, author, lang, innerJson, null, now);
+          json = writer.status(id, now, outer, author, lang, innerJson, null, now);
           break;
         }
       case "quote":
@@ -161,25 +152,24 @@ public final class SyntheticSource implements MessageSource {
           }
           Text quoted = composer.compose(lang, inQuote, rnd.nextInt(3) == 0, true);
           long quotedId = snowflake(origMs);
-          String quotedJson =
-              writer.status(
-                  new StringBuilder(3072), quotedId, origMs, quoted, orig, lang, null, null, -1);
+          String quotedJson = writer.status(quotedId, origMs, quoted, orig, lang, null, null, -1);
           Text comment = composer.compose(lang, inComment, false, true);
           if (vocabulary.neutralLinks) {
             String link = "https://twitter.com/" + orig.screenName + "/status/" + quotedId;
             comment.entity(new Form("", Form.URL, link), Composer.tco(rnd), link);
           }
-          writer.status(sb, id, now, comment, author, lang, null, quotedJson + "," + quotedId, now);
+          json =
+              writer.status(id, now, comment, author, lang, null, quotedJson + "," + quotedId, now);
           break;
         }
       default:
         {
           Text text = composer.compose(lang, chosen, shape.equals("extended"), true);
-          writer.status(sb, id, now, text, author, lang, null, null, now);
+          json = writer.status(id, now, text, author, lang, null, null, now);
           shape = text.sb.codePointCount(0, text.sb.length()) > 140 ? "extended" : "plain";
         }
     }
-    return new Generated(sb.toString(), chosen, shape);
+    return new Generated(json, chosen, shape);
   }
 
   /** Each keyword's relative weight at {@code epochMs}, in configured order. */
