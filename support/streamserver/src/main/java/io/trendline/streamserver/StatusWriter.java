@@ -25,6 +25,11 @@ final class StatusWriter {
       DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss +0000 yyyy", Locale.US)
           .withZone(ZoneOffset.UTC);
 
+  /** The lists of {@code entities}, in the order written, and the entity type each holds. */
+  private static final String[] ENTITY_LISTS = {"hashtags", "urls", "user_mentions", "symbols"};
+
+  private static final int[] ENTITY_TYPES = {Form.HASHTAG, Form.URL, Form.MENTION, Form.SYMBOL};
+
   private final SplittableRandom rnd;
   private long createdAtSecond = Long.MIN_VALUE;
   private String createdAt;
@@ -46,94 +51,83 @@ final class StatusWriter {
       String retweeted,
       String quoted,
       long timestampMs) {
-    return Json.write(w -> status(w, id, ms, text, user, lang, retweeted, quoted, timestampMs));
-  }
-
-  private void status(
-      JsonWriter w,
-      long id,
-      long ms,
-      Text text,
-      User user,
-      Lang lang,
-      String retweeted,
-      String quoted,
-      long timestampMs)
-      throws IOException {
-    boolean nested = timestampMs < 0;
-    String full = text.sb.toString();
-    int fullCps = full.codePointCount(0, full.length());
-    String shown = full;
-    int keepUpTo = full.length();
-    String moreLink = null;
-    boolean truncated = false;
-    if (retweeted != null && fullCps > 140) {
-      int cut = cutAt(full, 139);
-      shown = full.substring(0, cut) + "…";
-      keepUpTo = cut;
-    } else if (retweeted == null && fullCps > 140) {
-      int cut = cutAt(full, 113);
-      moreLink = Composer.tco(rnd);
-      shown = full.substring(0, cut) + "… " + moreLink;
-      keepUpTo = cut;
-      truncated = true;
-    }
-    w.beginObject();
-    w.name("created_at").value(createdAt(ms));
-    id(w, id);
-    w.name("text").value(shown);
-    if (truncated) {
-      w.name("display_text_range").beginArray().value(0).value(140).endArray();
-    }
-    w.name("source").value(Phrasebook.SOURCES[rnd.nextInt(Phrasebook.SOURCES.length)]);
-    w.name("truncated").value(truncated);
-    w.name("in_reply_to_status_id").nullValue();
-    w.name("in_reply_to_status_id_str").nullValue();
-    w.name("in_reply_to_user_id").nullValue();
-    w.name("in_reply_to_user_id_str").nullValue();
-    w.name("in_reply_to_screen_name").nullValue();
-    w.name("user").jsonValue(user.json);
-    w.name("geo").nullValue();
-    w.name("coordinates").nullValue();
-    w.name("place").nullValue();
-    w.name("contributors").nullValue();
-    if (retweeted != null) {
-      w.name("retweeted_status").jsonValue(retweeted);
-    }
-    if (quoted != null) {
-      int comma = quoted.lastIndexOf(',');
-      long qid = Long.parseLong(quoted.substring(comma + 1));
-      w.name("quoted_status_id").value(qid);
-      w.name("quoted_status_id_str").value(Long.toString(qid));
-      w.name("quoted_status").jsonValue(quoted.substring(0, comma));
-    }
-    w.name("is_quote_status").value(quoted != null);
-    if (truncated) {
-      w.name("extended_tweet").beginObject();
-      w.name("full_text").value(full);
-      w.name("display_text_range").beginArray().value(0).value(fullCps).endArray();
-      w.name("entities");
-      entities(w, full, text, full.length(), null, id);
-      w.endObject();
-    }
-    int n = nested ? rnd.nextInt(5000) : 0;
-    w.name("quote_count").value(nested ? n / 40 : 0);
-    w.name("reply_count").value(nested ? n / 25 : 0);
-    w.name("retweet_count").value(n);
-    w.name("favorite_count").value(nested ? n * 2 : 0);
-    w.name("entities");
-    entities(w, full, text, keepUpTo, moreLink, id);
-    w.name("favorited").value(false);
-    w.name("retweeted").value(false);
-    if (!text.urls.isEmpty() || moreLink != null) {
-      w.name("possibly_sensitive").value(false);
-    }
-    w.name("filter_level").value("low");
-    w.name("lang").value(lang.code);
-    if (!nested) {
-      w.name("timestamp_ms").value(Long.toString(timestampMs));
-    }
-    w.endObject();
+    return Json.write(
+        w -> {
+          boolean nested = timestampMs < 0;
+          String full = text.sb.toString();
+          int fullCps = full.codePointCount(0, full.length());
+          String shown = full;
+          int keepUpTo = full.length();
+          String moreLink = null;
+          boolean truncated = false;
+          if (retweeted != null && fullCps > 140) {
+            int cut = cutAt(full, 139);
+            shown = full.substring(0, cut) + "…";
+            keepUpTo = cut;
+          } else if (retweeted == null && fullCps > 140) {
+            int cut = cutAt(full, 113);
+            moreLink = Composer.tco(rnd);
+            shown = full.substring(0, cut) + "… " + moreLink;
+            keepUpTo = cut;
+            truncated = true;
+          }
+          w.beginObject();
+          w.name("created_at").value(createdAt(ms));
+          id(w, id);
+          w.name("text").value(shown);
+          if (truncated) {
+            w.name("display_text_range").beginArray().value(0).value(140).endArray();
+          }
+          w.name("source").value(Phrasebook.SOURCES[rnd.nextInt(Phrasebook.SOURCES.length)]);
+          w.name("truncated").value(truncated);
+          w.name("in_reply_to_status_id").nullValue();
+          w.name("in_reply_to_status_id_str").nullValue();
+          w.name("in_reply_to_user_id").nullValue();
+          w.name("in_reply_to_user_id_str").nullValue();
+          w.name("in_reply_to_screen_name").nullValue();
+          w.name("user").jsonValue(user.json);
+          w.name("geo").nullValue();
+          w.name("coordinates").nullValue();
+          w.name("place").nullValue();
+          w.name("contributors").nullValue();
+          if (retweeted != null) {
+            w.name("retweeted_status").jsonValue(retweeted);
+          }
+          if (quoted != null) {
+            int comma = quoted.lastIndexOf(',');
+            long qid = Long.parseLong(quoted.substring(comma + 1));
+            w.name("quoted_status_id").value(qid);
+            w.name("quoted_status_id_str").value(Long.toString(qid));
+            w.name("quoted_status").jsonValue(quoted.substring(0, comma));
+          }
+          w.name("is_quote_status").value(quoted != null);
+          if (truncated) {
+            w.name("extended_tweet").beginObject();
+            w.name("full_text").value(full);
+            w.name("display_text_range").beginArray().value(0).value(fullCps).endArray();
+            w.name("entities");
+            entities(w, full, text, full.length(), null, id);
+            w.endObject();
+          }
+          int n = nested ? rnd.nextInt(5000) : 0;
+          w.name("quote_count").value(nested ? n / 40 : 0);
+          w.name("reply_count").value(nested ? n / 25 : 0);
+          w.name("retweet_count").value(n);
+          w.name("favorite_count").value(nested ? n * 2 : 0);
+          w.name("entities");
+          entities(w, full, text, keepUpTo, moreLink, id);
+          w.name("favorited").value(false);
+          w.name("retweeted").value(false);
+          if (!text.urls.isEmpty() || moreLink != null) {
+            w.name("possibly_sensitive").value(false);
+          }
+          w.name("filter_level").value("low");
+          w.name("lang").value(lang.code);
+          if (!nested) {
+            w.name("timestamp_ms").value(Long.toString(timestampMs));
+          }
+          w.endObject();
+        });
   }
 
   /** {@code "id"} and {@code "id_str"}: the id as a number and as a string. */
@@ -158,23 +152,16 @@ final class StatusWriter {
   private static void entities(
       JsonWriter w, String full, Text t, int upTo, String moreLink, long id) throws IOException {
     w.beginObject();
-    w.name("hashtags").beginArray();
-    list(w, full, t, upTo, Form.HASHTAG);
-    w.endArray();
-    w.name("urls").beginArray();
-    list(w, full, t, upTo, Form.URL);
-    if (moreLink != null) {
-      int start = full.codePointCount(0, upTo) + 2;
-      String expanded = "https://twitter.com/i/web/status/" + id;
-      urlEntity(w, moreLink, expanded, start, start + moreLink.length());
+    for (int i = 0; i < ENTITY_LISTS.length; i++) {
+      w.name(ENTITY_LISTS[i]).beginArray();
+      list(w, full, t, upTo, ENTITY_TYPES[i]);
+      if (ENTITY_TYPES[i] == Form.URL && moreLink != null) {
+        int start = full.codePointCount(0, upTo) + 2;
+        String expanded = "https://twitter.com/i/web/status/" + id;
+        urlEntity(w, moreLink, expanded, start, start + moreLink.length());
+      }
+      w.endArray();
     }
-    w.endArray();
-    w.name("user_mentions").beginArray();
-    list(w, full, t, upTo, Form.MENTION);
-    w.endArray();
-    w.name("symbols").beginArray();
-    list(w, full, t, upTo, Form.SYMBOL);
-    w.endArray();
     w.endObject();
   }
 
