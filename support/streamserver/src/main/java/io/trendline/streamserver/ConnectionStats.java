@@ -16,14 +16,7 @@ public final class ConnectionStats {
   private final String endReason;
   private final long openedAtMs;
   private final long closedAtMs;
-  private final long offered;
-  private final long sent;
-  private final long filteredOut;
-  private final long requeued;
-  private final long noticesSent;
-  private final long keepAlivesSent;
-  private final long faultsFired;
-  private final long bytesSent;
+  private final Counters.Snapshot counts;
 
   ConnectionStats(
       long stream,
@@ -43,14 +36,7 @@ public final class ConnectionStats {
     this.endReason = endReason;
     this.openedAtMs = openedAtMs;
     this.closedAtMs = closedAtMs;
-    this.offered = c.offered.get();
-    this.sent = c.sent.get();
-    this.filteredOut = c.filteredOut.get();
-    this.requeued = c.requeued.get();
-    this.noticesSent = c.noticesSent.get();
-    this.keepAlivesSent = c.keepAlivesSent.get();
-    this.faultsFired = c.faultsFired.get();
-    this.bytesSent = c.bytesSent.get();
+    this.counts = c.snapshot();
   }
 
   /** The stream's number, from 1, in the order streams opened (as fault plans count them). */
@@ -94,17 +80,17 @@ public final class ConnectionStats {
 
   /** Statuses taken from the shared cursor and checked against this stream's track. */
   public long offered() {
-    return offered;
+    return counts.offered;
   }
 
   /** Statuses that matched and were written to the socket without error. */
   public long sent() {
-    return sent;
+    return counts.sent;
   }
 
   /** Statuses that matched none of the stream's track terms (dropped, as the service did). */
   public long filteredOut() {
-    return filteredOut;
+    return counts.filteredOut;
   }
 
   /**
@@ -112,25 +98,25 @@ public final class ConnectionStats {
    * when it ended), handed back for the next stream.
    */
   public long requeued() {
-    return requeued;
+    return counts.requeued;
   }
 
   /** Non-status messages written: passed-through notices and injected limit/disconnect notices. */
   public long noticesSent() {
-    return noticesSent;
+    return counts.noticesSent;
   }
 
   public long keepAlivesSent() {
-    return keepAlivesSent;
+    return counts.keepAlivesSent;
   }
 
   public long faultsFired() {
-    return faultsFired;
+    return counts.faultsFired;
   }
 
   /** Payload bytes written (length prefixes and messages; not the chunk framing). */
   public long bytesSent() {
-    return bytesSent;
+    return counts.bytesSent;
   }
 
   /** Writes this stream as one JSON object (see {@link StreamStats#toJson()}). */
@@ -144,14 +130,7 @@ public final class ConnectionStats {
     w.name("endReason").value(endReason);
     w.name("openedAtMs").value(openedAtMs);
     w.name("closedAtMs").value(closedAtMs);
-    w.name("offered").value(offered);
-    w.name("sent").value(sent);
-    w.name("filteredOut").value(filteredOut);
-    w.name("requeued").value(requeued);
-    w.name("noticesSent").value(noticesSent);
-    w.name("keepAlivesSent").value(keepAlivesSent);
-    w.name("faultsFired").value(faultsFired);
-    w.name("bytesSent").value(bytesSent);
+    counts.writeFields(w);
     w.endObject();
   }
 

@@ -25,14 +25,7 @@ public final class StreamStats {
   private final boolean sourceExhausted;
   private final long redelivered;
   private final long pendingRedelivery;
-  private final long offered;
-  private final long sent;
-  private final long filteredOut;
-  private final long requeued;
-  private final long noticesSent;
-  private final long keepAlivesSent;
-  private final long faultsFired;
-  private final long bytesSent;
+  private final Counters.Snapshot totals;
   private final List<ConnectionStats> streams;
 
   StreamStats(
@@ -58,14 +51,7 @@ public final class StreamStats {
     this.sourceExhausted = sourceExhausted;
     this.redelivered = redelivered;
     this.pendingRedelivery = pendingRedelivery;
-    this.offered = total.offered.get();
-    this.sent = total.sent.get();
-    this.filteredOut = total.filteredOut.get();
-    this.requeued = total.requeued.get();
-    this.noticesSent = total.noticesSent.get();
-    this.keepAlivesSent = total.keepAlivesSent.get();
-    this.faultsFired = total.faultsFired.get();
-    this.bytesSent = total.bytesSent.get();
+    this.totals = total.snapshot();
     this.streams = Collections.unmodifiableList(streams);
   }
 
@@ -131,37 +117,37 @@ public final class StreamStats {
 
   /** Statuses checked against some stream's track (counted once per stream). */
   public long offered() {
-    return offered;
+    return totals.offered;
   }
 
   /** Statuses written to streams without error. */
   public long sent() {
-    return sent;
+    return totals.sent;
   }
 
   public long filteredOut() {
-    return filteredOut;
+    return totals.filteredOut;
   }
 
   public long requeued() {
-    return requeued;
+    return totals.requeued;
   }
 
   public long noticesSent() {
-    return noticesSent;
+    return totals.noticesSent;
   }
 
   public long keepAlivesSent() {
-    return keepAlivesSent;
+    return totals.keepAlivesSent;
   }
 
   /** Faults fired, including injected HTTP error answers. */
   public long faultsFired() {
-    return faultsFired;
+    return totals.faultsFired;
   }
 
   public long bytesSent() {
-    return bytesSent;
+    return totals.bytesSent;
   }
 
   /** Every stream so far, oldest first (the oldest closed ones dropped beyond 1,000). */
@@ -215,14 +201,7 @@ public final class StreamStats {
           w.name("pendingRedelivery").value(pendingRedelivery);
           w.endObject();
           w.name("totals").beginObject();
-          w.name("offered").value(offered);
-          w.name("sent").value(sent);
-          w.name("filteredOut").value(filteredOut);
-          w.name("requeued").value(requeued);
-          w.name("noticesSent").value(noticesSent);
-          w.name("keepAlivesSent").value(keepAlivesSent);
-          w.name("faultsFired").value(faultsFired);
-          w.name("bytesSent").value(bytesSent);
+          totals.writeFields(w);
           w.endObject();
           w.name("streams").beginArray();
           for (ConnectionStats s : streams) {
