@@ -2,15 +2,12 @@ package io.trendline.streamserver;
 
 import io.trendline.common.KeywordList;
 import io.trendline.common.TrackMatcher;
-import io.trendline.common.config.Durations;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,26 +21,24 @@ import java.util.regex.Pattern;
 final class Connection implements Runnable {
   static final String FILTER_PATH = "/1.1/statuses/filter.json";
 
-  /** Flush at least this often while statuses arrive faster than they can be sent one by one. */
-  private static final int FLUSH_BYTES = 32 * 1024;
-
-  private static final int BATCH = 256;
   private static final int HEAD_TIMEOUT_MS = 30_000;
-
-  /** How long a reset fault waits after the partial message before resetting the socket. */
-  static final long RESET_GRACE_MS = 250;
 
   private static final Pattern CONSUMER_KEY =
       Pattern.compile("oauth_consumer_key\\s*=\\s*\"([^\"]*)\"");
 
   private final StreamServer server;
   private final Socket socket;
+  private final Ticker ticker;
+  private final Sleeper sleeper;
   private volatile Subscriber sub;
   private volatile boolean peerClosed;
 
-  Connection(StreamServer server, Socket socket) {
+  /** {@code ticker} and {@code sleeper} time the stream's keep-alives, stalls and resets. */
+  Connection(StreamServer server, Socket socket, Ticker ticker, Sleeper sleeper) {
     this.server = server;
     this.socket = socket;
+    this.ticker = ticker;
+    this.sleeper = sleeper;
   }
 
   @Override
@@ -251,7 +246,18 @@ final class Connection implements Runnable {
     server.execute(() -> watchForHangUp(in, s));
     Streamer streamer =
         new Streamer(
-            number, s, new ChunkedWriter(out, delimited), new TrackMatcher(keywords), counters);
+            number,
+            s,
+            new ChunkedWriter(out, delimited),
+            new TrackMatcher(keywords),
+            counters,
+            server.faults.forStream(number),
+            server.keepAlive,
+            server.clock,
+            ticker,
+            sleeper,
+            server::log,
+            this::endSocket);
     String reason;
     try {
       reason = streamer.run();
@@ -294,251 +300,15 @@ final class Connection implements Runnable {
     s.close("client closed");
   }
 
-  /** The write loop of one stream; its state is confined to the connection's thread. */
-  private final class Streamer {
-    private final long number;
-    private final Subscriber s;
-    private final ChunkedWriter writer;
-    private final TrackMatcher matcher;
-    private final Counters counters;
-    private final List<FaultPlan.Fault> faults;
-    private final long keepAliveNanos;
-
-    /** Items appended since the last flush: undelivered if the flush fails. */
-    private final List<Item> unflushed = new ArrayList<>();
-
-    /** What to hand back to the hub when the stream ends. */
-    final List<Item> undelivered = new ArrayList<>();
-
-    private long written;
-    private long limitTrack;
-
-    /** A cut or reset fault has fired: the next matching status is cut off. */
-    private FaultPlan.Kind cutPending;
-
-    private long lastSend = System.nanoTime();
-
-    Streamer(
-        long number, Subscriber s, ChunkedWriter writer, TrackMatcher matcher, Counters counters) {
-      this.number = number;
-      this.s = s;
-      this.writer = writer;
-      this.matcher = matcher;
-      this.counters = counters;
-      this.faults = server.faults.forStream(number);
-      this.keepAliveNanos = server.keepAlive.toNanos();
+  /** After a cut-off message: reset the connection, or close it after the data sent. */
+  private void endSocket(boolean reset) throws IOException {
+    if (reset) {
+      // SO_LINGER 0: close() sends RST and discards anything not yet transmitted.
+      socket.setSoLinger(true, 0);
+    } else {
+      socket.shutdownOutput();
     }
-
-    /** Streams until the end; returns why it ended. */
-    String run() throws InterruptedException {
-      List<Item> batch = new ArrayList<>(BATCH);
-      int next = 0;
-      try {
-        String end = afterStatus();
-        if (end != null) {
-          return end;
-        }
-        while (true) {
-          long idle = System.nanoTime() - lastSend;
-          batch.clear();
-          next = 0;
-          int n = s.drain(batch, BATCH, Math.max(0, keepAliveNanos - idle));
-          if (n < 0) {
-            flush();
-            return s.closeReason();
-          }
-          if (n == 0) {
-            if (System.nanoTime() - lastSend >= keepAliveNanos) {
-              writer.keepAlive();
-              counters.bytesSent(2);
-              counters.keepAlivesSent(1);
-              flush();
-            }
-            continue;
-          }
-          while (next < batch.size()) {
-            end = process(batch.get(next++));
-            if (end != null) {
-              undelivered.addAll(batch.subList(next, batch.size()));
-              return end;
-            }
-            if (writer.buffered() >= FLUSH_BYTES) {
-              flush();
-            }
-          }
-          if (s.isEmpty()) {
-            flush();
-          }
-        }
-      } catch (IOException e) {
-        // The hub orders what it gets back by source position, so the order here does not matter.
-        undelivered.addAll(unflushed);
-        undelivered.addAll(batch.subList(next, batch.size()));
-        return "write failed: " + e.getMessage();
-      }
-    }
-
-    /** Handles one item; returns why the stream ends, or null. */
-    private String process(Item item) throws IOException, InterruptedException {
-      if (!item.isStatus()) {
-        counters.bytesSent(writer.message(item.bytes));
-        unflushed.add(item);
-        return null;
-      }
-      counters.offered(1);
-      if (matcher.match(item.status()).isEmpty()) {
-        counters.filteredOut(1);
-        return null;
-      }
-      if (cutPending != null) {
-        return cutOff(item, cutPending == FaultPlan.Kind.RESET);
-      }
-      counters.bytesSent(writer.message(item.bytes));
-      unflushed.add(item);
-      written++;
-      return afterStatus();
-    }
-
-    private String cutOff(Item item, boolean reset) throws IOException {
-      undelivered.add(item);
-      flush();
-      writer.message(item.bytes, item.bytes.length / 2);
-      counters.faultsFired(1);
-      String what = reset ? "reset" : "cut";
-      server.log("stream " + number + ": fault " + what + " after " + written + " statuses");
-      writer.flush();
-      if (reset) {
-        // A reset drops what the client has not read yet. Give a client that reads promptly the
-        // time to take everything before the cut (it then waits for the rest of the message),
-        // so the fault cuts one message, not an unknown number of them.
-        sleepQuietly(RESET_GRACE_MS);
-      }
-      String reason = "fault: " + what + " after " + written;
-      // Before the client can see the end, so that its reconnection waits for the hand-back.
-      s.close(reason);
-      if (reset) {
-        // SO_LINGER 0: close() sends RST and discards anything not yet transmitted.
-        socket.setSoLinger(true, 0);
-      } else {
-        socket.shutdownOutput();
-      }
-      socket.close();
-      return reason;
-    }
-
-    /**
-     * Fires the faults due after {@link #written} statuses; returns why the stream ends, or null.
-     */
-    private String afterStatus() throws IOException, InterruptedException {
-      for (FaultPlan.Fault f : faults) {
-        switch (f.kind()) {
-          case LIMIT:
-            if (written > 0 && written % f.after() == 0) {
-              limitTrack += f.increment();
-              notice(
-                  "{\"limit\":{\"track\":"
-                      + limitTrack
-                      + ",\"timestamp_ms\":\""
-                      + server.clock.millis()
-                      + "\"}}");
-              counters.faultsFired(1);
-            }
-            break;
-          case MALFORMED:
-            if (written == f.after()) {
-              String bad =
-                  f.textMalformed()
-                      ? "<html><body>Service hiccup (trendline fault injection)</body></html>"
-                      : "{\"created_at\":\"Mon May 14 21:39:05 +0000 2018\",\"id\":1,\"id_str\":\"1\",\"te";
-              counters.bytesSent(writer.message(Item.encode(bad)));
-              counters.faultsFired(1);
-              server.log("stream " + number + ": fault malformed after " + written);
-            }
-            break;
-          case STALL:
-            if (written == f.after()) {
-              flush();
-              counters.faultsFired(1);
-              server.log("stream " + number + ": fault stall for " + Durations.format(f.stall()));
-              if (s.awaitClosed(f.stall().toNanos())) {
-                return s.closeReason();
-              }
-              lastSend = System.nanoTime();
-            }
-            break;
-          default:
-            break;
-        }
-      }
-      for (FaultPlan.Fault f : faults) {
-        if (written != f.after()) {
-          continue;
-        }
-        switch (f.kind()) {
-          case DISCONNECT:
-            notice(
-                "{\"disconnect\":{\"code\":"
-                    + f.code()
-                    + ",\"stream_name\":\"trendline-statuses"
-                    + number
-                    + "\",\"reason\":\"injected fault\"}}");
-            counters.faultsFired(1);
-            flush();
-            return finish("fault: disconnect after " + written);
-          case CLOSE:
-            counters.faultsFired(1);
-            flush();
-            return finish("fault: close after " + written);
-          case CUT:
-          case RESET:
-            cutPending = f.kind();
-            break;
-          default:
-            break;
-        }
-      }
-      return null;
-    }
-
-    /** Ends the chunked body cleanly; the queue is closed first (see {@link Hub#subscribe}). */
-    private String finish(String reason) throws IOException {
-      s.close(reason);
-      writer.finish();
-      return reason;
-    }
-
-    private void notice(String json) {
-      counters.bytesSent(writer.message(Item.encode(json)));
-      counters.noticesSent(1);
-    }
-
-    private void flush() throws IOException {
-      if (writer.buffered() == 0) {
-        return;
-      }
-      writer.flush();
-      long statuses = 0;
-      long notices = 0;
-      for (Item item : unflushed) {
-        if (item.isStatus()) {
-          statuses++;
-        } else {
-          notices++;
-        }
-      }
-      unflushed.clear();
-      counters.sent(statuses);
-      counters.noticesSent(notices);
-      lastSend = System.nanoTime();
-    }
-  }
-
-  private static void sleepQuietly(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    socket.close();
   }
 
   private String remote() {

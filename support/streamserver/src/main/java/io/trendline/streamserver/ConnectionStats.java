@@ -1,5 +1,8 @@
 package io.trendline.streamserver;
 
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+
 /**
  * What one stream (a connection answered 200) has done, at the moment {@link StreamServer#stats()}
  * was called. Counts are of statuses unless named otherwise. Immutable.
@@ -13,14 +16,7 @@ public final class ConnectionStats {
   private final String endReason;
   private final long openedAtMs;
   private final long closedAtMs;
-  private final long offered;
-  private final long sent;
-  private final long filteredOut;
-  private final long requeued;
-  private final long noticesSent;
-  private final long keepAlivesSent;
-  private final long faultsFired;
-  private final long bytesSent;
+  private final Counters.Snapshot counts;
 
   ConnectionStats(
       long stream,
@@ -40,14 +36,7 @@ public final class ConnectionStats {
     this.endReason = endReason;
     this.openedAtMs = openedAtMs;
     this.closedAtMs = closedAtMs;
-    this.offered = c.offered.get();
-    this.sent = c.sent.get();
-    this.filteredOut = c.filteredOut.get();
-    this.requeued = c.requeued.get();
-    this.noticesSent = c.noticesSent.get();
-    this.keepAlivesSent = c.keepAlivesSent.get();
-    this.faultsFired = c.faultsFired.get();
-    this.bytesSent = c.bytesSent.get();
+    this.counts = c.snapshot();
   }
 
   /** The stream's number, from 1, in the order streams opened (as fault plans count them). */
@@ -91,17 +80,17 @@ public final class ConnectionStats {
 
   /** Statuses taken from the shared cursor and checked against this stream's track. */
   public long offered() {
-    return offered;
+    return counts.offered;
   }
 
   /** Statuses that matched and were written to the socket without error. */
   public long sent() {
-    return sent;
+    return counts.sent;
   }
 
   /** Statuses that matched none of the stream's track terms (dropped, as the service did). */
   public long filteredOut() {
-    return filteredOut;
+    return counts.filteredOut;
   }
 
   /**
@@ -109,54 +98,44 @@ public final class ConnectionStats {
    * when it ended), handed back for the next stream.
    */
   public long requeued() {
-    return requeued;
+    return counts.requeued;
   }
 
   /** Non-status messages written: passed-through notices and injected limit/disconnect notices. */
   public long noticesSent() {
-    return noticesSent;
+    return counts.noticesSent;
   }
 
   public long keepAlivesSent() {
-    return keepAlivesSent;
+    return counts.keepAlivesSent;
   }
 
   public long faultsFired() {
-    return faultsFired;
+    return counts.faultsFired;
   }
 
   /** Payload bytes written (length prefixes and messages; not the chunk framing). */
   public long bytesSent() {
-    return bytesSent;
+    return counts.bytesSent;
   }
 
-  void appendJson(StringBuilder sb) {
-    sb.append("{\"stream\":").append(stream);
-    sb.append(",\"remote\":");
-    Json.string(sb, remote);
-    sb.append(",\"track\":");
-    Json.string(sb, track);
-    sb.append(",\"delimited\":").append(delimited);
-    sb.append(",\"open\":").append(open);
-    sb.append(",\"endReason\":");
-    Json.string(sb, endReason);
-    sb.append(",\"openedAtMs\":").append(openedAtMs);
-    sb.append(",\"closedAtMs\":").append(closedAtMs);
-    sb.append(",\"offered\":").append(offered);
-    sb.append(",\"sent\":").append(sent);
-    sb.append(",\"filteredOut\":").append(filteredOut);
-    sb.append(",\"requeued\":").append(requeued);
-    sb.append(",\"noticesSent\":").append(noticesSent);
-    sb.append(",\"keepAlivesSent\":").append(keepAlivesSent);
-    sb.append(",\"faultsFired\":").append(faultsFired);
-    sb.append(",\"bytesSent\":").append(bytesSent);
-    sb.append('}');
+  /** Writes this stream as one JSON object (see {@link StreamStats#toJson()}). */
+  void writeJson(JsonWriter w) throws IOException {
+    w.beginObject();
+    w.name("stream").value(stream);
+    w.name("remote").value(remote);
+    w.name("track").value(track);
+    w.name("delimited").value(delimited);
+    w.name("open").value(open);
+    w.name("endReason").value(endReason);
+    w.name("openedAtMs").value(openedAtMs);
+    w.name("closedAtMs").value(closedAtMs);
+    counts.writeFields(w);
+    w.endObject();
   }
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder();
-    appendJson(sb);
-    return sb.toString();
+    return Json.write(this::writeJson);
   }
 }

@@ -1,5 +1,7 @@
 package io.trendline.streamserver;
 
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +21,45 @@ final class Counters {
 
   Counters(Counters total) {
     this.total = total;
+  }
+
+  /** The counters' values at one moment, as the stats report them. Immutable. */
+  static final class Snapshot {
+    final long offered;
+    final long sent;
+    final long filteredOut;
+    final long requeued;
+    final long noticesSent;
+    final long keepAlivesSent;
+    final long faultsFired;
+    final long bytesSent;
+
+    private Snapshot(Counters c) {
+      offered = c.offered.get();
+      sent = c.sent.get();
+      filteredOut = c.filteredOut.get();
+      requeued = c.requeued.get();
+      noticesSent = c.noticesSent.get();
+      keepAlivesSent = c.keepAlivesSent.get();
+      faultsFired = c.faultsFired.get();
+      bytesSent = c.bytesSent.get();
+    }
+
+    /** Writes the values as fields of the JSON object being written, in declaration order. */
+    void writeFields(JsonWriter w) throws IOException {
+      w.name("offered").value(offered);
+      w.name("sent").value(sent);
+      w.name("filteredOut").value(filteredOut);
+      w.name("requeued").value(requeued);
+      w.name("noticesSent").value(noticesSent);
+      w.name("keepAlivesSent").value(keepAlivesSent);
+      w.name("faultsFired").value(faultsFired);
+      w.name("bytesSent").value(bytesSent);
+    }
+  }
+
+  Snapshot snapshot() {
+    return new Snapshot(this);
   }
 
   void offered(long n) {

@@ -1,58 +1,37 @@
 package io.trendline.streamserver;
 
-/** Writes JSON strings by hand, for speed where a status is assembled from parts. */
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Writes JSON to a string with Gson's {@link JsonWriter}: compact (no indent), not HTML-safe (so
+ * {@code < > & = '} stay as they are), nulls written. Strings are escaped as JSON requires, plus
+ * U+2028 and U+2029 (valid JSON, but JavaScript readers of the stats page choke on them); other
+ * characters, {@code /} and emoji included, are written as they are. Stateless and thread-safe.
+ */
 final class Json {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  /** Writes one JSON value. */
+  interface Body {
+    void write(JsonWriter w) throws IOException;
+  }
 
   private Json() {}
 
-  /** Appends {@code s} as a JSON string literal, or {@code null}. */
-  static void string(StringBuilder sb, String s) {
-    if (s == null) {
-      sb.append("null");
-      return;
+  /** The value {@code body} writes, as one line of JSON. */
+  static String write(Body body) {
+    StringWriter out = new StringWriter(256);
+    JsonWriter w = new JsonWriter(out);
+    w.setHtmlSafe(false);
+    w.setSerializeNulls(true);
+    try {
+      body.write(w);
+      w.close();
+    } catch (IOException e) {
+      // A StringWriter does not fail: the body left its value incomplete.
+      throw new UncheckedIOException(e);
     }
-    sb.append('"');
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            sb.append("\\u00").append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
-          } else if (c == 0x2028 || c == 0x2029) {
-            // Valid in JSON, but JavaScript readers of the stats page choke on them.
-            sb.append(c == 0x2028 ? "\\u2028" : "\\u2029");
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    sb.append('"');
-  }
-
-  /** Appends {@code "name":} after a comma, unless it is the first field. */
-  static StringBuilder field(StringBuilder sb, String name) {
-    char last = sb.charAt(sb.length() - 1);
-    if (last != '{') {
-      sb.append(',');
-    }
-    sb.append('"').append(name).append("\":");
-    return sb;
+    return out.toString();
   }
 }

@@ -1,7 +1,5 @@
 package io.trendline.streamserver;
 
-import java.util.concurrent.locks.LockSupport;
-
 /**
  * Paces permits at a fixed rate without drift: the n-th permit is due at {@code start + n *
  * interval} on a monotonic clock, so time spent between calls (generating, parsing, writing) is
@@ -11,16 +9,6 @@ import java.util.concurrent.locks.LockSupport;
  * thread-safe: one thread acquires.
  */
 final class RateLimiter {
-  /** A monotonic time source in nanoseconds, such as {@link System#nanoTime()}. */
-  interface Ticker {
-    long nanoTime();
-  }
-
-  /** Waits; a test replaces it with one that advances a fake ticker. */
-  interface Sleeper {
-    void sleepNanos(long nanos) throws InterruptedException;
-  }
-
   static final long MAX_BURST_NANOS = 1_000_000_000L;
 
   private final long intervalNanos;
@@ -42,14 +30,7 @@ final class RateLimiter {
   }
 
   static RateLimiter system(double perSecond) {
-    return new RateLimiter(perSecond, System::nanoTime, RateLimiter::park);
-  }
-
-  private static void park(long nanos) throws InterruptedException {
-    LockSupport.parkNanos(nanos);
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    return new RateLimiter(perSecond, Ticker.SYSTEM, Sleeper.SYSTEM);
   }
 
   boolean unlimited() {

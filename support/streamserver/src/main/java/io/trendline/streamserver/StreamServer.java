@@ -151,7 +151,7 @@ public final class StreamServer implements Closeable {
         }
         return;
       }
-      Connection c = new Connection(this, socket);
+      Connection c = new Connection(this, socket, Ticker.SYSTEM, Sleeper.SYSTEM);
       synchronized (connections) {
         if (closed) {
           closeQuietly(socket);

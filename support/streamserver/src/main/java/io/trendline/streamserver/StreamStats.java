@@ -25,14 +25,7 @@ public final class StreamStats {
   private final boolean sourceExhausted;
   private final long redelivered;
   private final long pendingRedelivery;
-  private final long offered;
-  private final long sent;
-  private final long filteredOut;
-  private final long requeued;
-  private final long noticesSent;
-  private final long keepAlivesSent;
-  private final long faultsFired;
-  private final long bytesSent;
+  private final Counters.Snapshot totals;
   private final List<ConnectionStats> streams;
 
   StreamStats(
@@ -58,14 +51,7 @@ public final class StreamStats {
     this.sourceExhausted = sourceExhausted;
     this.redelivered = redelivered;
     this.pendingRedelivery = pendingRedelivery;
-    this.offered = total.offered.get();
-    this.sent = total.sent.get();
-    this.filteredOut = total.filteredOut.get();
-    this.requeued = total.requeued.get();
-    this.noticesSent = total.noticesSent.get();
-    this.keepAlivesSent = total.keepAlivesSent.get();
-    this.faultsFired = total.faultsFired.get();
-    this.bytesSent = total.bytesSent.get();
+    this.totals = total.snapshot();
     this.streams = Collections.unmodifiableList(streams);
   }
 
@@ -131,37 +117,37 @@ public final class StreamStats {
 
   /** Statuses checked against some stream's track (counted once per stream). */
   public long offered() {
-    return offered;
+    return totals.offered;
   }
 
   /** Statuses written to streams without error. */
   public long sent() {
-    return sent;
+    return totals.sent;
   }
 
   public long filteredOut() {
-    return filteredOut;
+    return totals.filteredOut;
   }
 
   public long requeued() {
-    return requeued;
+    return totals.requeued;
   }
 
   public long noticesSent() {
-    return noticesSent;
+    return totals.noticesSent;
   }
 
   public long keepAlivesSent() {
-    return keepAlivesSent;
+    return totals.keepAlivesSent;
   }
 
   /** Faults fired, including injected HTTP error answers. */
   public long faultsFired() {
-    return faultsFired;
+    return totals.faultsFired;
   }
 
   public long bytesSent() {
-    return bytesSent;
+    return totals.bytesSent;
   }
 
   /** Every stream so far, oldest first (the oldest closed ones dropped beyond 1,000). */
@@ -195,42 +181,35 @@ public final class StreamStats {
    * </pre>
    */
   public String toJson() {
-    StringBuilder sb = new StringBuilder(512 + 400 * streams.size());
-    sb.append("{\"uptimeMs\":").append(uptimeMs);
-    sb.append(",\"httpRequests\":").append(httpRequests);
-    sb.append(",\"streamsOpened\":").append(streamsOpened);
-    sb.append(",\"streamsActive\":").append(streamsActive);
-    sb.append(",\"rejected\":{");
-    boolean first = true;
-    for (Map.Entry<Integer, Long> e : rejected.entrySet()) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      sb.append('"').append(e.getKey()).append("\":").append(e.getValue());
-    }
-    sb.append("},\"source\":{\"messages\":").append(sourceMessages);
-    sb.append(",\"statuses\":").append(sourceStatuses);
-    sb.append(",\"exhausted\":").append(sourceExhausted);
-    sb.append(",\"redelivered\":").append(redelivered);
-    sb.append(",\"pendingRedelivery\":").append(pendingRedelivery);
-    sb.append("},\"totals\":{\"offered\":").append(offered);
-    sb.append(",\"sent\":").append(sent);
-    sb.append(",\"filteredOut\":").append(filteredOut);
-    sb.append(",\"requeued\":").append(requeued);
-    sb.append(",\"noticesSent\":").append(noticesSent);
-    sb.append(",\"keepAlivesSent\":").append(keepAlivesSent);
-    sb.append(",\"faultsFired\":").append(faultsFired);
-    sb.append(",\"bytesSent\":").append(bytesSent);
-    sb.append("},\"streams\":[");
-    for (int i = 0; i < streams.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      streams.get(i).appendJson(sb);
-    }
-    sb.append("]}");
-    return sb.toString();
+    return Json.write(
+        w -> {
+          w.beginObject();
+          w.name("uptimeMs").value(uptimeMs);
+          w.name("httpRequests").value(httpRequests);
+          w.name("streamsOpened").value(streamsOpened);
+          w.name("streamsActive").value(streamsActive);
+          w.name("rejected").beginObject();
+          for (Map.Entry<Integer, Long> e : rejected.entrySet()) {
+            w.name(e.getKey().toString()).value(e.getValue());
+          }
+          w.endObject();
+          w.name("source").beginObject();
+          w.name("messages").value(sourceMessages);
+          w.name("statuses").value(sourceStatuses);
+          w.name("exhausted").value(sourceExhausted);
+          w.name("redelivered").value(redelivered);
+          w.name("pendingRedelivery").value(pendingRedelivery);
+          w.endObject();
+          w.name("totals").beginObject();
+          totals.writeFields(w);
+          w.endObject();
+          w.name("streams").beginArray();
+          for (ConnectionStats s : streams) {
+            s.writeJson(w);
+          }
+          w.endArray();
+          w.endObject();
+        });
   }
 
   @Override

@@ -11,15 +11,37 @@ import java.util.concurrent.TimeUnit;
  * full: a slow connection slows the stream instead of losing statuses), unbounded for redelivered
  * items placed there when the connection opens. Thread-safe: the pump puts, the connection's writer
  * drains, and anyone may close it.
+ *
+ * <p>Timed waits ({@link #drain}, {@link #awaitClosed}) measure time on a {@link Ticker}; a put or
+ * a close ends them early.
  */
 final class Subscriber {
   private final int capacity;
+  private final Ticker ticker;
+
+  /** Passes the time of a timed wait while holding this queue's lock. */
+  private final Sleeper waiter;
+
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
   private boolean closed;
   private String closeReason;
 
+  /** A queue on the system's time: its timed waits are waits on its lock. */
   Subscriber(int capacity) {
     this.capacity = capacity;
+    this.ticker = Ticker.SYSTEM;
+    this.waiter = nanos -> TimeUnit.NANOSECONDS.timedWait(this, nanos);
+  }
+
+  /**
+   * A queue on fake time, for tests of its reader: a timed wait calls {@code sleeper} with the time
+   * left, while holding the queue's lock, so only the sleeper itself can put or close meanwhile (it
+   * runs on the waiting thread and may, to script what arrives when).
+   */
+  Subscriber(int capacity, Ticker ticker, Sleeper sleeper) {
+    this.capacity = capacity;
+    this.ticker = ticker;
+    this.waiter = sleeper;
   }
 
   /** Adds items ahead of anything the pump will put; used before the pump sees this queue. */
@@ -51,11 +73,11 @@ final class Subscriber {
    * @return how many were moved; -1 when closed and nothing was moved
    */
   synchronized int drain(List<Item> into, int max, long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
+    long deadline = ticker.nanoTime() + timeoutNanos;
     long left = timeoutNanos;
     while (queue.isEmpty() && !closed && left > 0) {
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-      left = deadline - System.nanoTime();
+      waiter.sleepNanos(left);
+      left = deadline - ticker.nanoTime();
     }
     if (queue.isEmpty()) {
       return closed ? -1 : 0;
@@ -83,11 +105,11 @@ final class Subscriber {
 
   /** Waits until closed or {@code nanos} pass; returns whether closed. */
   synchronized boolean awaitClosed(long nanos) throws InterruptedException {
-    long deadline = System.nanoTime() + nanos;
+    long deadline = ticker.nanoTime() + nanos;
     long left = nanos;
     while (!closed && left > 0) {
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-      left = deadline - System.nanoTime();
+      waiter.sleepNanos(left);
+      left = deadline - ticker.nanoTime();
     }
     return closed;
   }

@@ -34,8 +34,6 @@ final class Fixtures {
   }
 
   static String quote(String s) {
-    StringBuilder sb = new StringBuilder();
-    Json.string(sb, s);
-    return sb.toString();
+    return Json.write(w -> w.value(s));
   }
 }
