@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class StreamServerTest {
+class StreamServerIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private final List<StreamServer> servers = new ArrayList<>();
 
