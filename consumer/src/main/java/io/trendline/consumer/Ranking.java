@@ -2,6 +2,7 @@ package io.trendline.consumer;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.trendline.common.Printable;
 import java.io.Serializable;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
@@ -182,7 +183,11 @@ public final class Ranking implements Serializable {
     return o.toString();
   }
 
-  /** A readable table, headed with the batch time (UTC) and the window. */
+  /**
+   * A readable table, headed with the batch time (UTC) and the window; keywords shown by {@link
+   * Printable#keyword} (control characters escaped, at most {@value Printable#KEYWORD_CHARS}
+   * characters).
+   */
   public String toTable() {
     SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     f.setTimeZone(TimeZone.getTimeZone("UTC"));
@@ -197,14 +202,23 @@ public final class Ranking implements Serializable {
             keys,
             total,
             invalid > 0 ? ", " + invalid + " without a key" : ""));
+    // Keys come from Kafka records: escaped and bounded, so that no key forges rows, reaches the
+    // terminal as an escape sequence or makes the table huge.
+    List<String> shown = new ArrayList<>(top.size());
     int width = 7;
     for (Entry e : top) {
-      width = Math.max(width, e.keyword.length());
+      String keyword = Printable.keyword(e.keyword);
+      shown.add(keyword);
+      width = Math.max(width, keyword.codePointCount(0, keyword.length()));
     }
-    int rank = 1;
-    for (Entry e : top) {
-      sb.append(
-          String.format(Locale.ROOT, "%3d  %-" + width + "s %10d%n", rank++, e.keyword, e.count));
+    for (int i = 0; i < top.size(); i++) {
+      String keyword = shown.get(i);
+      int pad = width - keyword.codePointCount(0, keyword.length());
+      sb.append(String.format(Locale.ROOT, "%3d  %s", i + 1, keyword));
+      for (int p = 0; p < pad; p++) {
+        sb.append(' ');
+      }
+      sb.append(String.format(Locale.ROOT, " %10d%n", top.get(i).count));
     }
     if (top.isEmpty()) {
       sb.append("     (no records in the window)\n");

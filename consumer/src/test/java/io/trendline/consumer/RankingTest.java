@@ -1,6 +1,8 @@
 package io.trendline.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,5 +62,26 @@ class RankingTest {
       assertEquals(total, merged.total);
       assertEquals(7L, merged.invalid);
     }
+  }
+
+  @Test
+  void theTableEscapesKeysAndBoundsTheirRows() {
+    List<Tuple2<String, Long>> rows = new ArrayList<>();
+    rows.add(new Tuple2<>("IoT", 5L));
+    rows.add(new Tuple2<>("x\n  2  bitcoin     999\u001b[2J", 4L));
+    StringBuilder huge = new StringBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      huge.append('k');
+    }
+    rows.add(new Tuple2<>(huge.toString(), 3L));
+    String table = Ranking.of(1000, 300_000, 1000, rows, 10, 5).toTable();
+    String[] lines = table.split("\n", -1);
+    assertEquals(5, lines.length, "a header, three rows and the final newline: " + table);
+    assertFalse(table.contains("\u001b"), "no escape sequence reaches the terminal");
+    assertTrue(lines[2].contains("x\\n  2  bitcoin     999\\u001b[2J"), lines[2]);
+    assertTrue(table.length() < 1000, "a 100 KB key prints a bounded row: " + table.length());
+    assertTrue(
+        Ranking.of(1000, 300_000, 1000, rows, 10, 5).toJson().contains(huge.toString()),
+        "the JSON record keeps the key whole: it is data, escaped by JSON");
   }
 }

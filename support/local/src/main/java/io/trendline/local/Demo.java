@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
 import io.trendline.common.KeywordList;
+import io.trendline.common.Printable;
 import io.trendline.common.config.Config;
 import io.trendline.common.config.ConfigDef;
 import io.trendline.common.config.ConfigDef.Type;
@@ -580,7 +581,7 @@ public final class Demo {
                 Locale.ROOT,
                 "  %-4d %-24s %8d%n",
                 rank++,
-                row.get("keyword").getAsString(),
+                Printable.keyword(row.get("keyword").getAsString()),
                 row.get("count").getAsLong()));
       }
       return sb.toString();

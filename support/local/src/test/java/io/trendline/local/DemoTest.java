@@ -48,4 +48,16 @@ class DemoTest {
     assertEquals("412.0 msg/s, 7290 acked", status.rate(), "the final line is not a rate");
     assertEquals(7301, status.acked());
   }
+
+  @Test
+  void theRankingTableEscapesKeysSoThatNoneForgesARowOrReachesTheTerminal() {
+    com.google.gson.JsonObject ranking =
+        com.google.gson.JsonParser.parseString(
+                "{\"batchTime\":1764000000000,\"windowMs\":300000,\"top\":["
+                    + "{\"keyword\":\"IoT\\n  2    bitcoin   999\\u001b[2J\",\"count\":7}]}")
+            .getAsJsonObject();
+    String table = Demo.RankingText.table(ranking);
+    assertEquals(3, table.split("\n").length, "a title, a header and one row: " + table);
+    assertEquals(-1, table.indexOf('\u001b'), table);
+  }
 }
