@@ -62,15 +62,16 @@ final class CheckpointGuard {
    *
    * @throws ConfigException naming what differs
    */
-  static void check(ConsumerSettings s, String version, Configuration hadoop) throws IOException {
-    Path file = new Path(s.checkpointDir(), FILE);
-    FileSystem fs = file.getFileSystem(hadoop);
-    if (!fs.exists(file)) {
-      return;
+  static void check(ConsumerSettings s, String version, Configuration hadoop) {
+    Properties recorded;
+    try {
+      recorded = usableAndRecorded(s.checkpointDir(), hadoop);
+    } catch (IOException | RuntimeException e) {
+      throw ConfigException.invalid(
+          "checkpoint.dir", s.checkpointDir(), "cannot use it: " + oneLine(e));
     }
-    Properties recorded = new Properties();
-    try (InputStream in = fs.open(file)) {
-      recorded.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    if (recorded == null) {
+      return;
     }
     List<String> differences = new ArrayList<>();
     for (Map.Entry<String, String> e : shape(s, version).entrySet()) {
@@ -94,6 +95,38 @@ final class CheckpointGuard {
             + ": start on a new checkpoint.dir (the job resumes from the offsets committed to"
             + " Kafka; see README, Stopping, restarting, upgrading), or keep the settings it was"
             + " written with.");
+  }
+
+  /**
+   * Makes sure the directory exists and takes a file (so that a wrong scheme, a file in its place
+   * or missing permissions stop the start with one line, not a Spark stack trace), and returns what
+   * it was written with, or null for a new checkpoint.
+   */
+  private static Properties usableAndRecorded(String dir, Configuration hadoop) throws IOException {
+    Path path = new Path(dir);
+    FileSystem fs = path.getFileSystem(hadoop);
+    if (!fs.mkdirs(path) || !fs.getFileStatus(path).isDirectory()) {
+      throw new IOException("not a directory, and cannot be made one");
+    }
+    Path probe = new Path(path, ".trendline-probe");
+    fs.create(probe, true).close();
+    fs.delete(probe, false);
+    Path file = new Path(path, FILE);
+    if (!fs.exists(file)) {
+      return null;
+    }
+    Properties recorded = new Properties();
+    try (InputStream in = fs.open(file)) {
+      recorded.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+    return recorded;
+  }
+
+  /** An exception as one line: its class when it has no message, and no line breaks. */
+  private static String oneLine(Exception e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   /** Records the settings a new checkpoint is written with. */

@@ -6,11 +6,14 @@ import io.trendline.common.config.ConfigDef.Type;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
 import io.trendline.common.config.Durations;
+import io.trendline.common.kafka.KafkaConfigs;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.spark.SparkConf;
 
 /**
@@ -87,6 +90,21 @@ public final class ConsumerSettings implements Serializable {
               "Let Spark adapt the read rate to the processing rate"
                   + " (spark.streaming.backpressure.enabled).")
           .define(
+              "backpressure.initial.rate",
+              Type.LONG,
+              "10000",
+              ConfigDef.atLeast(1),
+              "With backpressure, the read rate (records/s, all partitions) until Spark has"
+                  + " measured one, so a backlog is not read in one batch"
+                  + " (spark.streaming.backpressure.initialRate).")
+          .define(
+              "startup.timeout",
+              Type.DURATION,
+              "30s",
+              ConfigDef.atLeast(Duration.ofSeconds(1)),
+              "How long to wait for Kafka at start-up (brokers reachable, the topic there) before"
+                  + " failing with one line, exit code 3.")
+          .define(
               "max.rate.per.partition",
               Type.LONG,
               "0",
@@ -141,6 +159,14 @@ public final class ConsumerSettings implements Serializable {
   private final String kafkaSinkTopic;
   private final String filesSinkPath;
   private final String stopFile;
+  private final long startupTimeoutMs;
+
+  /** The masters Spark 2.4 accepts (SparkContext.createTaskScheduler), blanks aside. */
+  private static final Pattern SPARK_MASTER =
+      Pattern.compile(
+          "local|local\\[(\\d+|\\*)\\]|local\\[(\\d+|\\*)\\s*,\\s*\\d+\\]"
+              + "|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*\\]"
+              + "|yarn|(spark|mesos|k8s)://.+");
 
   private ConsumerSettings(Config c) {
     topic = c.getString("topic");
@@ -170,6 +196,7 @@ public final class ConsumerSettings implements Serializable {
     kafkaParams.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     kafkaParams.put(
         "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    KafkaConfigs.check(kafkaParams, p -> new ConsumerConfig(p), KAFKA);
 
     sparkProperties = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : c.passThrough(SPARK).entrySet()) {
@@ -182,6 +209,20 @@ public final class ConsumerSettings implements Serializable {
     if (maxRate > 0) {
       sparkProperties.put("spark.streaming.kafka.maxRatePerPartition", String.valueOf(maxRate));
     }
+    if (c.getBoolean("backpressure")) {
+      sparkProperties.put(
+          "spark.streaming.backpressure.initialRate",
+          String.valueOf(c.getLong("backpressure.initial.rate")));
+    }
+    String master = sparkProperties.get("spark.master");
+    if (master != null && !SPARK_MASTER.matcher(master).matches()) {
+      throw ConfigException.invalid(
+          "spark.master",
+          master,
+          "expected local, local[N], local[*], local[N,F], yarn, spark://HOST:PORT, mesos://..."
+              + " or k8s://...");
+    }
+    startupTimeoutMs = c.getDuration("startup.timeout").toMillis();
     describe = c.describe();
   }
 
@@ -248,6 +289,11 @@ public final class ConsumerSettings implements Serializable {
   /** Empty when not set. */
   public String filesSinkPath() {
     return filesSinkPath;
+  }
+
+  /** How long start-up waits for Kafka, in ms. */
+  public long startupTimeoutMs() {
+    return startupTimeoutMs;
   }
 
   /** Empty when not set. */

@@ -2,6 +2,7 @@ package io.trendline.consumer;
 
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
+import io.trendline.common.kafka.KafkaTopics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -43,6 +44,17 @@ public final class TrendsApp {
     }
     if (!settings.describe().isEmpty()) {
       System.err.print("Settings:\n" + settings.describe());
+    }
+    try {
+      int partitions =
+          KafkaTopics.partitions(
+              settings.kafkaParams(), settings.topic(), settings.startupTimeoutMs());
+      System.err.println(
+          "Kafka topic '" + settings.topic() + "' (" + partitions + " partitions) is there.");
+    } catch (KafkaTopics.StartupException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(3);
+      return;
     }
     SparkConf conf = settings.sparkConf("trendline-consumer");
     List<RankingSink> sinks = sinks(settings);

@@ -65,4 +65,25 @@ class CheckpointGuardTest {
     assertTrue(e.getMessage().contains("version '1.0.0' (now '1.1.0')"), e.getMessage());
     assertTrue(e.getMessage().contains("across a code change"), e.getMessage());
   }
+
+  @Test
+  void anUnusableCheckpointDirIsOneLineNamingIt() throws Exception {
+    Path file = Files.createFile(dir.resolve("a-file"));
+    for (String bad : new String[] {file.toUri().toString(), "nosuchscheme://host/ckpt"}) {
+      ConsumerSettings s =
+          ConsumerSettings.load(
+              new String[] {"--checkpoint.dir", bad}, Collections.<String, String>emptyMap());
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> CheckpointGuard.check(s, "1.0.0", hadoop));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "Invalid value '"
+                      + bad
+                      + "' for configuration checkpoint.dir:"
+                      + " cannot use it: "),
+          e.getMessage());
+      assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
 }

@@ -7,6 +7,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
+import io.trendline.process.JavaProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -298,5 +301,69 @@ class ConsumerIT {
       }
     }
     return sum;
+  }
+
+  /** Runs the application's main in a JVM of its own, as spark-submit would, to its exit. */
+  private static JavaProcess app(String name, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            Arrays.asList("-cp", System.getProperty("java.class.path"), TrendsApp.class.getName()));
+    cmd.addAll(Arrays.asList(args));
+    return JavaProcess.start(
+        name, cmd, Collections.<String, String>emptyMap(), dir.resolve(name + ".log"));
+  }
+
+  @Test
+  void withoutKafkaOrWithoutItsTopicTheStartIsOneLineAndExitCode3() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // free once closed: nothing listens there
+    }
+    String nowhere = "127.0.0.1:" + closed;
+    JavaProcess unreachable =
+        app(
+            "unreachable",
+            "--kafka.bootstrap.servers",
+            nowhere,
+            "--checkpoint.dir",
+            dir.resolve("ckpt-unreachable").toString(),
+            "--startup.timeout",
+            "3s",
+            "--spark.master",
+            "local[2]");
+    JavaProcess missing =
+        app(
+            "missing-topic",
+            "--kafka.bootstrap.servers",
+            broker.bootstrapServers(),
+            "--topic",
+            "no-such-topic",
+            "--checkpoint.dir",
+            dir.resolve("ckpt-missing").toString(),
+            "--spark.master",
+            "local[2]");
+    for (JavaProcess p : Arrays.asList(unreachable, missing)) {
+      assertTrue(p.waitFor(60_000), p.name() + " ends by itself; " + p.tail(20));
+      assertEquals(3, p.exitValue(), p.tail(20));
+    }
+    assertEquals(
+        Collections.singletonList("error: cannot reach Kafka at " + nowhere + " within 3 s"),
+        errors(unreachable));
+    assertEquals(
+        Collections.singletonList(
+            "error: topic 'no-such-topic' does not exist on Kafka at "
+                + broker.bootstrapServers()
+                + "; create it (the producer does with topic.create=true)"),
+        errors(missing));
+  }
+
+  private static List<String> errors(JavaProcess p) {
+    List<String> errors = new ArrayList<>();
+    for (String line : p.readLog()) {
+      if (line.startsWith("error:") || line.contains("Exception")) {
+        errors.add(line);
+      }
+    }
+    return errors;
   }
 }

@@ -104,4 +104,54 @@ class ConsumerSettingsTest {
       assertTrue(help.contains("--" + key.name + " "), key.name);
     }
   }
+
+  @Test
+  void wrongKafkaAndSparkValuesAreOneLineNamingTheKeyNotAStackTraceLater() {
+    assertEquals(
+        "Invalid value 'abc' for configuration kafka.max.poll.records: Not a number of type INT",
+        assertThrows(
+                ConfigException.class,
+                () -> load("--checkpoint.dir", "/tmp/x", "--kafka.max.poll.records", "abc"))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                ConfigException.class,
+                () -> load("--checkpoint.dir", "/tmp/x", "--kafka.security.protocol", "TLS"))
+            .getMessage()
+            .startsWith("Invalid value 'TLS' for configuration kafka.security.protocol: expected"));
+    String master =
+        assertThrows(
+                ConfigException.class,
+                () -> load("--checkpoint.dir", "/tmp/x", "--spark.master", "local[x]"))
+            .getMessage();
+    assertTrue(
+        master.startsWith("Invalid value 'local[x]' for configuration spark.master: expected"),
+        master);
+    for (String ok : new String[] {"local", "local[2]", "local[*]", "local[4, 3]", "yarn"}) {
+      assertEquals(
+          ok,
+          load("--checkpoint.dir", "/tmp/x", "--spark.master", ok)
+              .sparkProperties()
+              .get("spark.master"));
+    }
+  }
+
+  @Test
+  void backpressureStartsAtABoundedInitialRate() {
+    assertFalse(
+        load("--checkpoint.dir", "/tmp/x")
+            .sparkProperties()
+            .containsKey("spark.streaming.backpressure.initialRate"),
+        "without backpressure there is no initial rate");
+    assertEquals(
+        "10000",
+        load("--checkpoint.dir", "/tmp/x", "--backpressure")
+            .sparkProperties()
+            .get("spark.streaming.backpressure.initialRate"));
+    assertEquals(
+        "500",
+        load("--checkpoint.dir", "/tmp/x", "--backpressure", "--backpressure.initial.rate", "500")
+            .sparkProperties()
+            .get("spark.streaming.backpressure.initialRate"));
+  }
 }

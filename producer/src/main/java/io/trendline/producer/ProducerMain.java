@@ -3,6 +3,7 @@ package io.trendline.producer;
 import io.trendline.common.TrackMatcher;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
+import io.trendline.common.kafka.KafkaTopics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

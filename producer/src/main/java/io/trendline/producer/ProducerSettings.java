@@ -7,11 +7,14 @@ import io.trendline.common.config.ConfigDef;
 import io.trendline.common.config.ConfigDef.Type;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
+import io.trendline.common.kafka.KafkaConfigs;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The producer's settings, typed and validated once at start-up. Resolved as defaults < properties
@@ -218,6 +221,10 @@ public final class ProducerSettings {
           config.getString(INPUT),
           "only read when source=file (source is " + source() + ")");
     }
+    Map<String, Object> kafka = kafkaProperties();
+    kafka.put("key.serializer", StringSerializer.class.getName());
+    kafka.put("value.serializer", StringSerializer.class.getName());
+    KafkaConfigs.check(kafka, p -> new ProducerConfig(p), KAFKA_PREFIX);
   }
 
   /** Resolves the settings from the command line and the environment. */

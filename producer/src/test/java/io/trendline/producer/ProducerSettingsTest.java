@@ -92,4 +92,28 @@ class ProducerSettingsTest {
       assertTrue(help.contains("--" + key.name + " "), key.name);
     }
   }
+
+  @Test
+  void kafkaPropertiesAreCheckedWithKafkasOwnDefinitionsAtStartUp() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ProducerSettings.load(
+                    new String[] {"--keywords", "a", "--kafka.security.protocol", "SASL_TLS"},
+                    NO_ENV));
+    assertEquals(
+        "Invalid value 'SASL_TLS' for configuration kafka.security.protocol: expected one of"
+            + " PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL",
+        e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ProducerSettings.load(
+                    new String[] {"--keywords", "a", "--kafka.max.request.size", "big"}, NO_ENV));
+    assertEquals(
+        "Invalid value 'big' for configuration kafka.max.request.size: Not a number of type INT",
+        e.getMessage());
+  }
 }

@@ -1,4 +1,4 @@
-package io.trendline.producer;
+package io.trendline.common.kafka;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,15 +14,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Start-up check of the target topic, so an unreachable cluster or a missing topic stops the
- * producer with one clear line within a bounded time instead of a send that blocks and fails later.
- * Creates the topic when asked to.
+ * Start-up check of a topic, so an unreachable cluster or a missing topic stops an application with
+ * one clear line within a bounded time, instead of a send that blocks and fails later (the
+ * producer) or a stream that reads nothing forever (the consumer). Creates the topic when asked to.
  */
-final class KafkaTopics {
+public final class KafkaTopics {
   private KafkaTopics() {}
 
   /** Thrown with a message fit to print as the only line of a failed start-up. */
-  static final class StartupException extends Exception {
+  public static final class StartupException extends Exception {
     private static final long serialVersionUID = 1L;
 
     StartupException(String message) {
@@ -31,13 +31,25 @@ final class KafkaTopics {
   }
 
   /**
-   * Checks that {@code topic} exists (creating it if {@code create}), waiting at most {@code
-   * timeoutMs} for the cluster.
+   * Checks that {@code topic} exists, waiting at most {@code timeoutMs} for the cluster. {@code
+   * clientProps} are a client's properties (bootstrap servers, security); what an admin client does
+   * not know is left out.
    *
    * @return the number of partitions
    */
-  static int ensure(
-      Map<String, Object> producerProps,
+  public static int partitions(Map<String, Object> clientProps, String topic, long timeoutMs)
+      throws StartupException, InterruptedException {
+    return ensure(clientProps, topic, false, 0, (short) 0, timeoutMs);
+  }
+
+  /**
+   * Checks that {@code topic} exists, creating it with {@code partitions} and {@code replication}
+   * if {@code create}, waiting at most {@code timeoutMs} for the cluster.
+   *
+   * @return the number of partitions
+   */
+  public static int ensure(
+      Map<String, Object> clientProps,
       String topic,
       boolean create,
       int partitions,
@@ -45,7 +57,7 @@ final class KafkaTopics {
       long timeoutMs)
       throws StartupException, InterruptedException {
     Map<String, Object> adminProps = new HashMap<>();
-    for (Map.Entry<String, Object> e : producerProps.entrySet()) {
+    for (Map.Entry<String, Object> e : clientProps.entrySet()) {
       // Only what an admin client understands (security settings included), to avoid
       // "supplied but isn't a known config" noise.
       if (AdminClientConfig.configNames().contains(e.getKey())) {
@@ -54,7 +66,7 @@ final class KafkaTopics {
     }
     adminProps.put(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMs, Integer.MAX_VALUE));
-    Object servers = producerProps.get("bootstrap.servers");
+    Object servers = clientProps.get("bootstrap.servers");
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     AdminClient admin = AdminClient.create(adminProps);
     try {
@@ -78,7 +90,7 @@ final class KafkaTopics {
                 + topic
                 + "' does not exist on Kafka at "
                 + servers
-                + "; create it, or set topic.create=true");
+                + "; create it (the producer does with topic.create=true)");
       }
       try {
         admin
