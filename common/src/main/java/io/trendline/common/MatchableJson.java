@@ -1,9 +1,10 @@
 package io.trendline.common;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
@@ -53,6 +54,12 @@ final class MatchableJson {
     return object(reader, Context.STATUS, 0);
   }
 
+  /**
+   * Reads one value as it is, with the reader's own strictness ({@code JsonParser.parseReader}
+   * would make the reader lenient while it reads).
+   */
+  private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
+
   private static JsonObject object(JsonReader reader, Context context, int depth)
       throws IOException {
     JsonObject obj = new JsonObject();
@@ -74,7 +81,7 @@ final class MatchableJson {
     switch (context) {
       case STATUS:
         if (WHOLE.contains(name)) {
-          return JsonParser.parseReader(reader);
+          return ELEMENT.read(reader);
         }
         if (name.equals("entities")) {
           return nested(reader, Context.ENTITIES, depth);
@@ -89,7 +96,7 @@ final class MatchableJson {
         break;
       case EXTENDED:
         if (name.equals("full_text")) {
-          return JsonParser.parseReader(reader);
+          return ELEMENT.read(reader);
         }
         if (name.equals("entities")) {
           return nested(reader, Context.ENTITIES, depth);
@@ -102,7 +109,7 @@ final class MatchableJson {
         break;
       case ENTITY:
         if (ENTITY_FIELDS.contains(name)) {
-          return JsonParser.parseReader(reader);
+          return ELEMENT.read(reader);
         }
         break;
       default:
@@ -119,12 +126,12 @@ final class MatchableJson {
       throws IOException {
     return reader.peek() == JsonToken.BEGIN_OBJECT
         ? object(reader, context, depth)
-        : JsonParser.parseReader(reader);
+        : ELEMENT.read(reader);
   }
 
   private static JsonElement list(JsonReader reader, int depth) throws IOException {
     if (reader.peek() != JsonToken.BEGIN_ARRAY) {
-      return JsonParser.parseReader(reader);
+      return ELEMENT.read(reader);
     }
     JsonArray array = new JsonArray();
     reader.beginArray();

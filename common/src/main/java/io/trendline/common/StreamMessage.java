@@ -87,7 +87,9 @@ public final class StreamMessage {
     JsonObject obj;
     try {
       JsonReader reader = new JsonReader(new StringReader(trimmed));
-      reader.setLenient(true);
+      // Strict: single quotes, unquoted names or values, NaN, leading zeros, trailing commas and
+      // the like are not JSON, whatever a lenient reader would make of them.
+      reader.setLenient(false);
       if (reader.peek() != JsonToken.BEGIN_OBJECT) {
         return notAnObject(trimmed);
       }
@@ -136,7 +138,10 @@ public final class StreamMessage {
       return "unparseable";
     }
     int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    String line = nl < 0 ? s : s.substring(0, nl);
+    // Gson's advice to its caller is no explanation for a log reader.
+    return line.replace(
+        "Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON");
   }
 
   public Kind kind() {

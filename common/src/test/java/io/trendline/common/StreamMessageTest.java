@@ -125,4 +125,30 @@ class StreamMessageTest {
     assertEquals(Kind.MALFORMED, StreamMessage.parse("[1,2]").kind());
     assertTrue(StreamMessage.parse("[1,2]").problem().contains("not a JSON object"));
   }
+
+  @Test
+  void onlyStrictJsonIsAccepted() {
+    String[] notJson = {
+      "{'id':1,'text':'bitcoin'}",
+      "{\"id\":01x,\"text\":\"bitcoin\"}",
+      "{\"id\":01,\"text\":\"bitcoin\"}",
+      "{id:1,text:\"bitcoin\"}",
+      "{\"id\":1,\"text\":bitcoin}",
+      "{\"id\":NaN,\"text\":\"bitcoin\"}",
+      "{\"id\":1,\"text\":\"bitcoin\",}",
+      "{\"id\":1;\"text\":\"bitcoin\"}",
+      "{\"id\":1,\"text\":\"bitcoin\",\"entities\":{\"hashtags\":[1,2,]}}"
+    };
+    assertEquals(
+        "not JSON: malformed JSON at line 1 column 3 path $.",
+        StreamMessage.parse(notJson[0]).problem(),
+        "Gson's advice to its caller is not passed on");
+    for (String raw : notJson) {
+      StreamMessage m = StreamMessage.parse(raw);
+      assertEquals(Kind.MALFORMED, m.kind(), raw);
+      assertTrue(m.problem().startsWith("not JSON: "), m.problem());
+      assertTrue(m.problem().contains(" at line 1 column "), m.problem());
+    }
+    assertEquals(Kind.STATUS, StreamMessage.parse("{\"id\":-0.5e3,\"text\":\"bitcoin\"}").kind());
+  }
 }

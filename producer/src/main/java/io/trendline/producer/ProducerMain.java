@@ -4,7 +4,6 @@ import io.trendline.common.TrackMatcher;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
 import io.trendline.common.kafka.KafkaTopics;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -168,7 +167,8 @@ public final class ProducerMain {
         try {
           return new LineSource(
               Files.newBufferedReader(settings.input(), StandardCharsets.UTF_8),
-              settings.input().toString());
+              settings.input().toString(),
+              settings.maxMessageBytes());
         } catch (NoSuchFileException e) {
           throw ConfigException.invalid(ProducerSettings.INPUT, settings.input(), "no such file");
         } catch (IOException e) {
@@ -177,7 +177,9 @@ public final class ProducerMain {
         }
       case "stdin":
         return new LineSource(
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), "stdin");
+            new InputStreamReader(System.in, StandardCharsets.UTF_8),
+            "stdin",
+            settings.maxMessageBytes());
       default:
         Credentials credentials = Credentials.load(settings.credentialsFile(), env);
         return new HosebirdSource(
