@@ -46,11 +46,10 @@ public final class TrendsApp {
       System.err.print("Settings:\n" + settings.describe());
     }
     try {
-      int partitions =
-          KafkaTopics.partitions(
-              settings.kafkaParams(), settings.topic(), settings.startupTimeoutMs());
+      KafkaTopics.Topic topic =
+          KafkaTopics.check(settings.kafkaParams(), settings.topic(), settings.startupTimeoutMs());
       System.err.println(
-          "Kafka topic '" + settings.topic() + "' (" + partitions + " partitions) is there.");
+          "Kafka topic '" + settings.topic() + "' (" + topic.partitions + " partitions) is there.");
     } catch (KafkaTopics.StartupException e) {
       System.err.println("error: " + e.getMessage());
       System.exit(3);

@@ -39,6 +39,7 @@ final class HosebirdSource implements MessageSource {
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final AtomicLong reconnects = new AtomicLong();
   private volatile boolean stopped;
+  private volatile boolean started;
 
   HosebirdSource(
       String host, KeywordList keywords, Credentials credentials, int queueCapacity, int retries) {
@@ -73,6 +74,7 @@ final class HosebirdSource implements MessageSource {
   @Override
   public void start() {
     log.info("connecting to {}/1.1/statuses/filter.json", host);
+    started = true;
     client.connect();
   }
 
@@ -149,7 +151,8 @@ final class HosebirdSource implements MessageSource {
 
   @Override
   public void close() {
-    if (!client.isDone()) {
+    // A client never started has nothing to stop (and Hosebird would wait for it in vain).
+    if (started && !client.isDone()) {
       client.stop(STOP_WAIT_MS);
     }
   }

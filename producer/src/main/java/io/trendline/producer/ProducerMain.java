@@ -81,9 +81,10 @@ public final class ProducerMain {
     }
 
     Producer<String, String> producer = null;
+    int maxMessageBytes = settings.maxMessageBytes();
     if (!settings.dryRun()) {
       try {
-        int partitions =
+        KafkaTopics.Topic topic =
             KafkaTopics.ensure(
                 settings.kafkaProperties(),
                 settings.topic(),
@@ -91,8 +92,15 @@ public final class ProducerMain {
                 settings.topicPartitions(),
                 settings.topicReplicationFactor(),
                 settings.startupTimeout().toMillis());
+        maxMessageBytes = maxMessageBytes(settings, topic);
         err.println(
-            "Kafka topic '" + settings.topic() + "' (" + partitions + " partitions) is ready.");
+            "Kafka topic '"
+                + settings.topic()
+                + "' ("
+                + topic.partitions
+                + " partitions) is ready; statuses up to "
+                + maxMessageBytes
+                + " bytes are sent, larger ones counted as malformed.");
         producer =
             new KafkaProducer<>(
                 settings.kafkaProperties(), new StringSerializer(), new StringSerializer());
@@ -112,7 +120,7 @@ public final class ProducerMain {
     }
     return new ProducerRunner(
             settings,
-            pipeline(settings, source, producer),
+            pipeline(settings, source, producer, maxMessageBytes),
             status,
             out,
             err,
@@ -121,15 +129,41 @@ public final class ProducerMain {
         .run();
   }
 
+  /**
+   * The largest status the producer takes: {@code max.message.bytes}, but no more than what the
+   * topic and the producer's own {@code max.request.size} let through once a record's key and the
+   * record batch's framing are added, so that a status the check passes is not refused by the
+   * broker later.
+   */
+  static int maxMessageBytes(ProducerSettings settings, KafkaTopics.Topic topic) {
+    int limit = settings.maxMessageBytes();
+    if (topic.maxMessageBytes > 0) {
+      limit = Math.min(limit, topic.maxMessageBytes - RECORD_OVERHEAD_BYTES);
+    }
+    Object request = settings.kafkaProperties().get("max.request.size");
+    int requestSize = request == null ? 1 << 20 : Integer.parseInt(request.toString());
+    return Math.max(1, Math.min(limit, requestSize - RECORD_OVERHEAD_BYTES));
+  }
+
+  /**
+   * Room for what Kafka adds to a status: the record batch's header (61 bytes), the record's own
+   * framing (up to 21 bytes) and its key (a keyword, at most 60 bytes, or the unmatched key), with
+   * a margin.
+   */
+  static final int RECORD_OVERHEAD_BYTES = 512;
+
   /** The pipeline the settings describe, on {@code source}; a null producer is a dry run. */
   static StatusPipeline pipeline(
-      ProducerSettings settings, MessageSource source, Producer<String, String> producer) {
+      ProducerSettings settings,
+      MessageSource source,
+      Producer<String, String> producer,
+      int maxMessageBytes) {
     return StatusPipeline.builder(
             source, new TrackMatcher(settings.keywords()), new ProducerMetrics(settings.keywords()))
         .producer(producer)
         .topic(settings.topic())
         .unmatchedKey(settings.unmatchedKey())
-        .maxMessageBytes(settings.maxMessageBytes())
+        .maxMessageBytes(maxMessageBytes)
         .logMalformed(settings.logMalformed())
         .build();
   }

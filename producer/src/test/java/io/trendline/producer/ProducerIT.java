@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -340,5 +342,43 @@ class ProducerIT {
       }
     }
     return records;
+  }
+
+  @Test
+  void aStatusLargerThanTheTopicTakesIsCountedAsMalformedNotSentToFail() throws Exception {
+    Map<String, Object> admin = new HashMap<>();
+    admin.put("bootstrap.servers", broker.bootstrapServers());
+    try (AdminClient client = AdminClient.create(admin)) {
+      client
+          .createTopics(
+              Collections.singleton(
+                  new NewTopic("small", 1, (short) 1)
+                      .configs(Collections.singletonMap("max.message.bytes", "20000"))))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
+    StringBuilder big = new StringBuilder("bitcoin");
+    while (big.length() < 30_000) {
+      big.append(" bitcoin");
+    }
+    Path capture = dir.resolve("sizes.jsonl");
+    Files.write(
+        capture,
+        Arrays.asList(
+            status(1, "bitcoin small"), status(2, big.toString()), status(3, "bitcoin small too")),
+        StandardCharsets.UTF_8);
+    Path out = dir.resolve("sizes.out");
+    Process p =
+        startJar(
+            "http://127.0.0.1:9", "small", out, "--source", "file", "--input", capture.toString());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), log(out));
+    assertTrue(
+        log(out)
+            .contains("statuses up to " + (20000 - ProducerMain.RECORD_OVERHEAD_BYTES) + " bytes"),
+        log(out));
+    assertTrue(log(out).contains("1 malformed or unknown"), log(out));
+    assertTrue(log(out).contains("Records sent 2, acknowledged 2, failed 0"), log(out));
+    assertEquals(2, readAll("small").size());
   }
 }

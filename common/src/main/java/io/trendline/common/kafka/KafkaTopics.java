@@ -8,8 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -30,14 +33,30 @@ public final class KafkaTopics {
     }
   }
 
+  /** What start-up learnt of a topic. */
+  public static final class Topic {
+    /** Its number of partitions. */
+    public final int partitions;
+
+    /**
+     * The largest record batch it accepts ({@code max.message.bytes}, the broker's {@code
+     * message.max.bytes} unless the topic overrides it), or -1 when the cluster would not say
+     * (DescribeConfigs not allowed).
+     */
+    public final int maxMessageBytes;
+
+    Topic(int partitions, int maxMessageBytes) {
+      this.partitions = partitions;
+      this.maxMessageBytes = maxMessageBytes;
+    }
+  }
+
   /**
    * Checks that {@code topic} exists, waiting at most {@code timeoutMs} for the cluster. {@code
    * clientProps} are a client's properties (bootstrap servers, security); what an admin client does
    * not know is left out.
-   *
-   * @return the number of partitions
    */
-  public static int partitions(Map<String, Object> clientProps, String topic, long timeoutMs)
+  public static Topic check(Map<String, Object> clientProps, String topic, long timeoutMs)
       throws StartupException, InterruptedException {
     return ensure(clientProps, topic, false, 0, (short) 0, timeoutMs);
   }
@@ -45,10 +64,8 @@ public final class KafkaTopics {
   /**
    * Checks that {@code topic} exists, creating it with {@code partitions} and {@code replication}
    * if {@code create}, waiting at most {@code timeoutMs} for the cluster.
-   *
-   * @return the number of partitions
    */
-  public static int ensure(
+  public static Topic ensure(
       Map<String, Object> clientProps,
       String topic,
       boolean create,
@@ -77,7 +94,7 @@ public final class KafkaTopics {
                 .all()
                 .get(remaining(deadline), TimeUnit.MILLISECONDS)
                 .get(topic);
-        return d.partitions().size();
+        return new Topic(d.partitions().size(), maxMessageBytes(admin, topic, deadline));
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw new StartupException(
@@ -108,13 +125,31 @@ public final class KafkaTopics {
                   + e.getCause().getMessage());
         }
       }
-      return partitions;
+      return new Topic(partitions, maxMessageBytes(admin, topic, deadline));
     } catch (TimeoutException e) {
       throw new StartupException(
           "cannot reach Kafka at " + servers + " within " + timeoutMs / 1000 + " s");
     } finally {
       // An unreachable cluster would keep a plain close() waiting on its pending calls.
       admin.close(1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The topic's max.message.bytes, or -1 when the cluster would not say. */
+  private static int maxMessageBytes(AdminClient admin, String topic, long deadline)
+      throws InterruptedException, TimeoutException {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      Config config =
+          admin
+              .describeConfigs(Collections.singleton(resource))
+              .all()
+              .get(remaining(deadline), TimeUnit.MILLISECONDS)
+              .get(resource);
+      ConfigEntry entry = config == null ? null : config.get("max.message.bytes");
+      return entry == null || entry.value() == null ? -1 : Integer.parseInt(entry.value());
+    } catch (ExecutionException | NumberFormatException e) {
+      return -1;
     }
   }
 
