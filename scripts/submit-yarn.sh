@@ -152,11 +152,21 @@ if [[ ${#files[@]} -gt 0 ]]; then
   args+=(--files "$(IFS=,; echo "${files[*]}")")
 fi
 args+=("$jar")
+# A secret among the application's settings would be in every process listing and in the Spark
+# UI: it belongs in the --config file (shipped with --files), as the application itself insists.
+secret_key='(password|secret|jaas|token)'
+shopt -s nocasematch
+for a in ${app_args[@]+"${app_args[@]}"}; do
+  # (emr-job.sh's print refuses every secret-looking key below, in its own words.)
+  if [[ "$action" != print && "$a" =~ ^--[a-z.]*${secret_key} ]]; then
+    die "'${a%%=*}' holds a secret: put it in the --config file (readable only by you), never on the command line"
+  fi
+done
+shopt -u nocasematch
 args+=(${app_args[@]+"${app_args[@]}"})
 
 # Quote for a shell (and the E-MapReduce console); show() also replaces the values of
 # secret-looking keys with ****.
-secret_key='(password|secret|jaas|token)'
 quote() {
   if [[ "$1" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf '%s' "$1"
   else

@@ -203,6 +203,10 @@ public final class ConsumerSettings implements Serializable {
       sparkProperties.put(SPARK + e.getKey(), e.getValue());
     }
     sparkProperties.put("spark.streaming.stopGracefullyOnShutdown", "true");
+    // What the Spark UI and event logs show of settings whose names look secret: redacted, the
+    // names this project treats as secrets included (Spark 2.4 redacts only secret|password).
+    sparkProperties.putIfAbsent(
+        "spark.redaction.regex", "(?i)secret|password|token|jaas|credential");
     sparkProperties.put(
         "spark.streaming.backpressure.enabled", String.valueOf(c.getBoolean("backpressure")));
     long maxRate = c.getLong("max.rate.per.partition");

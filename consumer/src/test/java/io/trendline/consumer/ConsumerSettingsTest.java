@@ -35,6 +35,10 @@ class ConsumerSettingsTest {
     assertEquals(false, kafka.get("enable.auto.commit"));
     assertEquals("trendline-consumer", kafka.get("group.id"));
     assertEquals("true", s.sparkProperties().get("spark.streaming.stopGracefullyOnShutdown"));
+    assertTrue(
+        "kafka.sasl.jaas.config"
+            .matches(".*(" + s.sparkProperties().get("spark.redaction.regex") + ").*"),
+        "the Spark UI redacts what looks like a secret");
   }
 
   @Test

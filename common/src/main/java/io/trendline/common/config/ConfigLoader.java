@@ -103,6 +103,17 @@ public final class ConfigLoader {
     }
 
     for (Map.Entry<String, String> e : flags.entrySet()) {
+      ConfigDef.Key key = def.key(e.getKey());
+      if (key == null ? Config.isSecret(e.getKey()) : key.type == ConfigDef.Type.PASSWORD) {
+        // Never echo the value: it is the secret.
+        throw new ConfigException(
+            e.getKey()
+                + " holds a secret: set it in the --config file (readable only by its owner) or"
+                + " in the environment ("
+                + ConfigDef.envName(envPrefix, e.getKey())
+                + "), never on the command line, which ps, process listings and the Spark UI"
+                + " show");
+      }
       raw.put(e.getKey(), e.getValue());
       origins.put(e.getKey(), "--" + e.getKey());
     }

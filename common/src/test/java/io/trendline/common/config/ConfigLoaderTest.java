@@ -90,13 +90,10 @@ class ConfigLoaderTest {
 
   @Test
   void secretsAreNeverPrintedBack() {
-    Config c =
-        load(
-            Collections.<String, String>emptyMap(),
-            "--keywords=a",
-            "--secret=hunter2",
-            "--kafka.sasl.jaas.config=user pass",
-            "--kafka.acks=all");
+    Map<String, String> env = new HashMap<>();
+    env.put("T_SECRET", "hunter2");
+    env.put("T_KAFKA_SASL_JAAS_CONFIG", "user pass");
+    Config c = load(env, "--keywords=a", "--kafka.acks=all");
     String described = c.describe();
     assertFalse(described.contains("hunter2"), described);
     assertFalse(described.contains("user pass"), described);
@@ -119,5 +116,27 @@ class ConfigLoaderTest {
     assertThrows(
         ConfigException.class,
         () -> new ConfigDef().define("n", Type.INT, "0", ConfigDef.atLeast(1), "n"));
+  }
+
+  @Test
+  void aSecretOnTheCommandLineIsRefusedWithoutEchoingIt() {
+    Map<String, String> env = Collections.emptyMap();
+    for (String[] args :
+        new String[][] {
+          {"--keywords=a", "--secret", "hunter2"},
+          {"--keywords=a", "--kafka.sasl.jaas.config=user hunter2"},
+          {"--keywords=a", "--kafka.ssl.key.password", "hunter2"}
+        }) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load(env, args));
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+      assertTrue(e.getMessage().contains("holds a secret"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("(T_"), "names the environment variable: " + e.getMessage());
+    }
+    assertEquals(
+        "x",
+        load(env, "--keywords=a", "--kafka.sasl.mechanism=x")
+            .passThrough("kafka.")
+            .get("sasl.mechanism"));
   }
 }

@@ -69,19 +69,20 @@ class SubmitScriptsIT {
   @Test
   void aDryRunShipsTheConfigAndHidesSecrets() throws Exception {
     Path cfg = config("topic=tweets", "checkpoint.dir=hdfs:///trendline/checkpoint");
+    String jar = jar();
     Result r =
         run(
             "scripts/submit-yarn.sh",
             "--dry-run",
             "--jar",
-            jar(),
+            jar,
             "--config",
             cfg.toString(),
             "--conf",
             "spark.ssl.keyStorePassword=hunter2",
             "--",
-            "--kafka.sasl.jaas.config",
-            "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";");
+            "--top",
+            "20");
     assertEquals(0, r.code, r.out);
     assertTrue(r.out.contains("--deploy-mode cluster"), r.out);
     assertTrue(
@@ -89,8 +90,26 @@ class SubmitScriptsIT {
     assertTrue(r.out.contains("--config consumer.properties"), r.out);
     assertTrue(r.out.contains("spark.yarn.am.attemptFailuresValidityInterval=1h"), r.out);
     assertTrue(r.out.contains("spark.ssl.keyStorePassword=****"), r.out);
-    assertTrue(r.out.contains("--kafka.sasl.jaas.config ****"), r.out);
-    assertFalse(r.out.contains("hunter2") || r.out.contains("PlainLoginModule"), r.out);
+    assertTrue(r.out.contains("--config consumer.properties --top 20"), r.out);
+    assertFalse(r.out.contains("hunter2"), r.out);
+
+    Result refused =
+        run(
+            "scripts/submit-yarn.sh",
+            "--dry-run",
+            "--jar",
+            jar,
+            "--config",
+            cfg.toString(),
+            "--",
+            "--kafka.sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";");
+    assertEquals(2, refused.code, refused.out);
+    assertTrue(
+        refused.out.contains(
+            "'--kafka.sasl.jaas.config' holds a secret: put it in the --config file"),
+        refused.out);
+    assertFalse(refused.out.contains("PlainLoginModule"), refused.out);
   }
 
   @Test
