@@ -196,6 +196,8 @@ public final class ConsumerSettings implements Serializable {
     kafkaParams.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     kafkaParams.put(
         "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    // A standard JAAS configuration names Kafka's login modules by their standard names.
+    RelocatedKafka.toThisJar(kafkaParams);
     KafkaConfigs.check(kafkaParams, p -> new ConsumerConfig(p), KAFKA);
 
     sparkProperties = new LinkedHashMap<>();

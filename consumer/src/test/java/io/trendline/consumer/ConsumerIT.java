@@ -1,6 +1,7 @@
 package io.trendline.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -8,10 +9,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
 import io.trendline.process.JavaProcess;
+import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -365,5 +368,53 @@ class ConsumerIT {
       }
     }
     return errors;
+  }
+
+  @Test
+  void theJarTakesAStandardJaasConfigurationUnchanged() throws Exception {
+    Path jar = Paths.get("target", "trendline-consumer.jar").toAbsolutePath();
+    assertTrue(Files.exists(jar), "the consumer jar is built before integration tests");
+    // The jar's classes (with Kafka relocated) and Spark and Hadoop from the test's classpath, as
+    // a cluster provides them: no unrelocated Kafka, which a cluster's Spark does not have.
+    List<String> classpath = new ArrayList<>(Collections.singletonList(jar.toString()));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.endsWith("classes")
+          && !Paths.get(entry).getFileName().toString().contains("kafka")) {
+        classpath.add(entry);
+      }
+    }
+    Path log = dir.resolve("jaas.log");
+    JavaProcess p =
+        JavaProcess.start(
+            "consumer jar",
+            Arrays.asList(
+                "-cp",
+                String.join(File.pathSeparator, classpath),
+                TrendsApp.class.getName(),
+                "--kafka.bootstrap.servers",
+                broker.bootstrapServers(),
+                "--kafka.security.protocol",
+                "SASL_PLAINTEXT",
+                "--kafka.sasl.mechanism",
+                "PLAIN",
+                "--checkpoint.dir",
+                dir.resolve("ckpt-jaas").toString(),
+                "--startup.timeout",
+                "3s"),
+            Collections.singletonMap(
+                "TRENDLINE_CONSUMER_KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                    + " username=\"u\" password=\"never-shown\";"),
+            log);
+    assertTrue(p.waitFor(60_000), p.tail(20));
+    // This broker speaks no SASL, so the start fails, but as a start that found its login module
+    // and then could not use the cluster: one line, exit code 3. Without the mapping it was a
+    // stack trace: "No LoginModule found for org.apache.kafka...PlainLoginModule".
+    assertEquals(3, p.exitValue(), p.tail(20));
+    String out = String.join("\n", p.readLog());
+    assertFalse(out.contains("No LoginModule found"), out);
+    assertFalse(out.contains("never-shown"), out);
+    assertTrue(out.contains("\nerror: cannot use Kafka at " + broker.bootstrapServers()), out);
+    assertFalse(out.contains("\tat "), "no stack trace: " + out);
   }
 }
