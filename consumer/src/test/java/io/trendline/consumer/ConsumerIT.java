@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
+import org.apache.spark.streaming.scheduler.BatchInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,7 @@ class ConsumerIT {
             .topic("tweets", 3)
             .topic("trends", 1)
             .topic("restart", 3)
+            .topic("backlog", 3)
             .start();
   }
 
@@ -416,5 +418,48 @@ class ConsumerIT {
     assertFalse(out.contains("never-shown"), out);
     assertTrue(out.contains("\nerror: cannot use Kafka at " + broker.bootstrapServers()), out);
     assertFalse(out.contains("\tat "), "no stack trace: " + out);
+  }
+
+  @Test
+  void withBackpressureTheFirstBatchOfABacklogReadsAtTheInitialRate() throws Exception {
+    produce("backlog", Collections.singletonMap("a", 3000));
+    ConsumerSettings s =
+        settings(
+            "backlog",
+            "backlog-group",
+            dir.resolve("ckpt-backlog").toString(),
+            "--backpressure",
+            "--backpressure.initial.rate",
+            "300");
+    SparkConf conf = conf();
+    for (Map.Entry<String, String> e : s.sparkProperties().entrySet()) {
+      if (e.getKey().startsWith("spark.streaming.backpressure.")) {
+        conf.set(e.getKey(), e.getValue());
+      }
+    }
+    JavaStreamingContext jssc =
+        TrendsApp.createContext(s, conf, Collections.<RankingSink>emptyList());
+    BlockingQueue<Long> records = new LinkedBlockingQueue<>();
+    jssc.addStreamingListener(
+        new BatchCompletedListener() {
+          @Override
+          protected void batchCompleted(BatchInfo info) {
+            records.add(info.numRecords());
+          }
+        });
+    jssc.start();
+    try {
+      long first = 0;
+      while (first == 0) {
+        Long n = records.poll(60, TimeUnit.SECONDS);
+        assertTrue(n != null, "a batch completes");
+        first = n;
+      }
+      assertTrue(
+          first <= 300,
+          "the first batch reads at 300 records/s, not the backlog of 3000: " + first);
+    } finally {
+      jssc.stop(true, false);
+    }
   }
 }
