@@ -12,7 +12,11 @@ import com.twitter.hbc.core.processor.StringDelimitedProcessor;
 import com.twitter.hbc.httpclient.BasicClient;
 import com.twitter.hbc.httpclient.auth.OAuth1;
 import io.trendline.common.KeywordList;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,11 +42,19 @@ final class HosebirdSource implements MessageSource {
   private final String host;
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong connects = new AtomicLong();
+  private final AtomicLong connectionErrors = new AtomicLong();
+  private final Map<Integer, Long> httpErrors = new ConcurrentSkipListMap<>();
   private volatile boolean stopped;
   private volatile boolean started;
 
   HosebirdSource(
-      String host, KeywordList keywords, Credentials credentials, int queueCapacity, int retries) {
+      String host,
+      KeywordList keywords,
+      Credentials credentials,
+      int queueCapacity,
+      int retries,
+      Duration stallTimeout) {
     this.host = host;
     this.messages = new LinkedBlockingQueue<>(queueCapacity);
     StatusesFilterEndpoint endpoint = new StatusesFilterEndpoint();
@@ -63,6 +75,8 @@ final class HosebirdSource implements MessageSource {
             .processor(new StringDelimitedProcessor(messages))
             .eventMessageQueue(events)
             .retries(retries)
+            // A read that waits this long ends the connection, and Hosebird reconnects: a stall.
+            .socketTimeout((int) Math.min(Integer.MAX_VALUE, stallTimeout.toMillis()))
             .build();
   }
 
@@ -99,14 +113,17 @@ final class HosebirdSource implements MessageSource {
                   + code
                   + "): check the TWITTER_* variables or the credentials file");
         } else {
+          httpErrors.merge(code, 1L, Long::sum);
           log.warn("stream answered HTTP {}; Hosebird backs off and retries", code);
         }
       } else if (type == EventType.CONNECTED) {
+        connects.incrementAndGet();
         log.info("connected to the stream");
       } else if (type == EventType.DISCONNECTED) {
         reconnects.incrementAndGet();
         log.warn("disconnected from the stream; Hosebird reconnects");
       } else if (type == EventType.CONNECTION_ERROR) {
+        connectionErrors.incrementAndGet();
         log.warn("cannot connect to the stream at {}: {}", host, event.getMessage());
       } else if (type == EventType.STOPPED_BY_ERROR && !stopped) {
         fail("the stream client stopped: " + event.getMessage());
@@ -147,6 +164,39 @@ final class HosebirdSource implements MessageSource {
 
   long disconnects() {
     return reconnects.get();
+  }
+
+  /**
+   * "Stream: connected 3 times, disconnected 2 times (dropped or stalled), HTTP 420 x2, 503 x1, 0
+   * connection errors." The counts are of the events taken so far.
+   */
+  @Override
+  public String activity() {
+    checkEventsQuietly();
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Stream: connected %d times, disconnected %d times (dropped or stalled)",
+            connects.get(),
+            reconnects.get()));
+    if (!httpErrors.isEmpty()) {
+      sb.append(", HTTP");
+      for (Map.Entry<Integer, Long> e : httpErrors.entrySet()) {
+        sb.append(' ').append(e.getKey()).append(" x").append(e.getValue());
+      }
+    }
+    sb.append(", ").append(connectionErrors.get()).append(" connection errors.");
+    return sb.toString();
+  }
+
+  /** Takes the events not yet seen, without failing on a stop the run already reported. */
+  private void checkEventsQuietly() {
+    try {
+      checkEvents();
+    } catch (SourceFailedException e) {
+      // already reported by the pipeline
+    }
   }
 
   @Override

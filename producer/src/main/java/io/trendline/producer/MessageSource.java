@@ -33,6 +33,14 @@ interface MessageSource extends AutoCloseable {
   /** Messages buffered and not yet polled. */
   int queueDepth();
 
+  /**
+   * What the source went through, for the final report (connections, disconnects and stalls, HTTP
+   * errors), or null when there is nothing to say (a file).
+   */
+  default String activity() {
+    return null;
+  }
+
   /** Frees resources; after {@link #stop()} and draining. */
   @Override
   void close();

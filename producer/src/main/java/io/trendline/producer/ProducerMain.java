@@ -221,7 +221,8 @@ public final class ProducerMain {
             settings.keywords(),
             credentials,
             settings.queueCapacity(),
-            settings.streamRetries());
+            settings.streamRetries(),
+            settings.streamStallTimeout());
     }
   }
 

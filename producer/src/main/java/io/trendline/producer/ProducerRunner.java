@@ -161,6 +161,10 @@ final class ProducerRunner {
       out.println(
           ProgressReport.summary(
               last, settings.keywords(), last.nanoTime - started, settings.dryRun()));
+      String activity = source.activity();
+      if (activity != null) {
+        out.println(activity);
+      }
       out.flush();
       if (status != null) {
         status.append(previous.get(), last, true);

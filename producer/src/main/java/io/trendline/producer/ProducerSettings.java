@@ -35,6 +35,7 @@ public final class ProducerSettings {
   static final String CREDENTIALS_FILE = "credentials.file";
   static final String QUEUE_CAPACITY = "queue.capacity";
   static final String STREAM_RETRIES = "stream.retries";
+  static final String STREAM_STALL_TIMEOUT = "stream.stall.timeout";
   static final String UNMATCHED_KEY = "unmatched.key";
   static final String DRY_RUN = "dry.run";
   static final String REPORT_INTERVAL = "report.interval";
@@ -99,6 +100,13 @@ public final class ProducerSettings {
               ConfigDef.between(0, 1000),
               "Reconnection attempts after HTTP 4xx answers (420, 429) before giving up; 5xx"
                   + " answers and disconnects are retried without limit, with back-off.")
+          .define(
+              STREAM_STALL_TIMEOUT,
+              Type.DURATION,
+              "90s",
+              ConfigDef.atLeast(Duration.ofSeconds(1)),
+              "A stream that sends nothing, not even a keep-alive, for this long is stalled:"
+                  + " it is dropped and reconnected (the service sends a keep-alive every 30 s).")
           .define(
               UNMATCHED_KEY,
               Type.STRING,
@@ -279,6 +287,10 @@ public final class ProducerSettings {
 
   public int queueCapacity() {
     return config.getInt(QUEUE_CAPACITY);
+  }
+
+  public Duration streamStallTimeout() {
+    return config.getDuration(STREAM_STALL_TIMEOUT);
   }
 
   public int streamRetries() {

@@ -134,7 +134,14 @@ class ProducerIT {
   @Test
   void exactRecordsKeysAndCountsLandAcrossReconnects() throws Exception {
     Fixture f = fixture(20);
-    FaultPlan faults = FaultPlan.builder().closeAfter(17).cutAfter(55, 2).build();
+    // A clean close, a cut status, then a stall (no data, no keep-alives) far longer than the
+    // stall timeout: each ends a connection, and Hosebird reconnects.
+    FaultPlan faults =
+        FaultPlan.builder()
+            .closeAfter(17)
+            .cutAfter(55, 2)
+            .stallAfter(5, Duration.ofMinutes(10), 3)
+            .build();
     try (StreamServer server =
         StreamServer.builder()
             .source(MessageSource.of(f.messages))
@@ -143,7 +150,13 @@ class ProducerIT {
             .start()) {
       KeywordList keywords = KeywordList.parse(KEYWORDS);
       HosebirdSource source =
-          new HosebirdSource(server.url(), keywords, Credentials.load("", credentials()), 1000, 5);
+          new HosebirdSource(
+              server.url(),
+              keywords,
+              Credentials.load("", credentials()),
+              1000,
+              5,
+              Duration.ofSeconds(2));
       ProducerMetrics metrics = new ProducerMetrics(keywords);
       Map<String, Object> props = new HashMap<>();
       props.put("bootstrap.servers", broker.bootstrapServers());
@@ -187,7 +200,13 @@ class ProducerIT {
       assertEquals(f.delivered, metrics.statuses.get(), "every matching status arrived once");
       assertEquals(0, metrics.unmatched.get(), "the server filtered by track");
       assertEquals(20, metrics.limitUndelivered.get());
-      assertTrue(source.disconnects() >= 1, "the faults made Hosebird reconnect");
+      assertTrue(source.disconnects() >= 3, "each fault made Hosebird reconnect");
+      String activity = source.activity();
+      assertTrue(
+          activity.matches(
+              "Stream: connected [4-9] times, disconnected [3-9] times \\(dropped or stalled\\),"
+                  + " 0 connection errors\\."),
+          activity);
     }
   }
 
