@@ -73,6 +73,7 @@ class ConsumerIT {
             .topic("trends", 1)
             .topic("restart", 3)
             .topic("backlog", 3)
+            .topic("graceful", 3)
             .start();
   }
 
@@ -460,6 +461,30 @@ class ConsumerIT {
           "the first batch reads at 300 records/s, not the backlog of 3000: " + first);
     } finally {
       jssc.stop(true, false);
+    }
+  }
+
+  @Test
+  void aGracefulStopCommitsTheLastProcessedBatchsOffsets() throws Exception {
+    RANKINGS.clear();
+    produce("graceful", Collections.singletonMap("a", 30));
+    JavaStreamingContext jssc =
+        getOrCreate(
+            settings("graceful", "graceful-group", dir.resolve("ckpt-graceful").toString()));
+    jssc.start();
+    try {
+      assertEquals(30, awaitTotal(30).total);
+    } finally {
+      jssc.stop(true, true);
+    }
+    // Read at once, not awaited: the stop itself must have committed them.
+    try (KafkaConsumer<String, String> c = reader("graceful-group")) {
+      long committed = 0;
+      for (int p = 0; p < 3; p++) {
+        OffsetAndMetadata o = c.committed(new TopicPartition("graceful", p));
+        committed += o == null ? 0 : o.offset();
+      }
+      assertEquals(30, committed, "the group's committed offsets are the topic's end offsets");
     }
   }
 }
