@@ -76,7 +76,44 @@ public final class TrendsApp {
             });
     jssc.ssc().addStreamingListener(new BatchListener(settings.batchMs()));
     jssc.start();
-    awaitStop(jssc, settings);
+    try {
+      awaitStop(jssc, settings);
+    } catch (Exception e) {
+      String gone = offsetsGone(e);
+      if (gone == null) {
+        throw e;
+      }
+      System.err.println(
+          "error: the records this job was to read next were deleted by the topic's retention ("
+              + gone
+              + "): counting on would silently skip them. Start on a new checkpoint.dir to resume"
+              + " from the group's committed offsets (or kafka.auto.offset.reset), and give the"
+              + " topic a retention.ms longer than the job can be down.");
+      jssc.stop(true, false);
+      System.exit(4);
+    }
+  }
+
+  /**
+   * The message of a Kafka OffsetOutOfRangeException in {@code e}'s causes (the offsets a batch was
+   * to read are gone, deleted by retention), or null when it is another failure.
+   */
+  static String offsetsGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals("OffsetOutOfRangeException")) {
+        String m = String.valueOf(t.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+      }
+      // A task's failure reaches the driver as a SparkException quoting the executor's exception.
+      String m = t.getMessage();
+      if (m != null && m.contains("OffsetOutOfRangeException")) {
+        int at = m.indexOf("OffsetOutOfRangeException");
+        int end = m.indexOf('\n', at);
+        return m.substring(at, end < 0 ? m.length() : end);
+      }
+    }
+    return null;
   }
 
   /** Hadoop's configuration as Spark would make it: the cluster's, plus spark.hadoop.* settings. */

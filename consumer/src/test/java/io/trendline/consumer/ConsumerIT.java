@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
 import io.trendline.process.JavaProcess;
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,6 +77,7 @@ class ConsumerIT {
             .topic("restart", 3)
             .topic("backlog", 3)
             .topic("graceful", 3)
+            .topic("retention", 3)
             .start();
   }
 
@@ -485,6 +489,79 @@ class ConsumerIT {
         committed += o == null ? 0 : o.offset();
       }
       assertEquals(30, committed, "the group's committed offsets are the topic's end offsets");
+    }
+  }
+
+  @Test
+  void recordsDeletedByRetentionWhileTheJobWasDownStopItWithOneLine() throws Exception {
+    RANKINGS.clear();
+    String checkpoint = dir.resolve("ckpt-retention").toString();
+    produce("retention", Collections.singletonMap("a", 9)); // offsets 0-2 of each partition
+    JavaStreamingContext jssc = getOrCreate(settings("retention", "retention-group", checkpoint));
+    jssc.start();
+    try {
+      assertEquals(9, awaitTotal(9).total);
+    } finally {
+      jssc.stop(true, true);
+    }
+    // While the job is down, more records arrive and retention deletes the first unread ones.
+    produce("retention", Collections.singletonMap("b", 9)); // offsets 3-5
+    Map<String, Object> admin = new HashMap<>();
+    admin.put("bootstrap.servers", broker.bootstrapServers());
+    Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
+    for (int p = 0; p < 3; p++) {
+      delete.put(new TopicPartition("retention", p), RecordsToDelete.beforeOffset(5));
+    }
+    try (AdminClient client = AdminClient.create(admin)) {
+      client.deleteRecords(delete).all().get(60, TimeUnit.SECONDS);
+    }
+
+    List<String> cmd = new ArrayList<>();
+    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (option.startsWith("--add-opens")) {
+        cmd.add(option); // what Spark 2.4 needs on this JDK, as this JVM has it
+      }
+    }
+    cmd.addAll(
+        Arrays.asList(
+            "-cp",
+            System.getProperty("java.class.path"),
+            TrendsApp.class.getName(),
+            "--topic",
+            "retention",
+            "--checkpoint.dir",
+            checkpoint,
+            "--checkpoint.interval",
+            "2s",
+            "--kafka.bootstrap.servers",
+            broker.bootstrapServers(),
+            "--kafka.group.id",
+            "retention-group",
+            "--spark.master",
+            "local[2]",
+            "--spark.driver.host",
+            "127.0.0.1",
+            "--spark.ui.enabled",
+            "false"));
+    JavaProcess restarted =
+        JavaProcess.start(
+            "restarted consumer",
+            cmd,
+            Collections.<String, String>emptyMap(),
+            dir.resolve("retention.log"));
+    try {
+      assertTrue(restarted.waitFor(120_000), restarted.tail(30));
+      assertEquals(4, restarted.exitValue(), restarted.tail(30));
+      List<String> errors = new ArrayList<>();
+      for (String line : restarted.readLog()) {
+        if (line.startsWith("error:")) {
+          errors.add(line);
+        }
+      }
+      assertEquals(1, errors.size(), restarted.tail(30));
+      assertTrue(errors.get(0).contains("were deleted by the topic's retention"), errors.get(0));
+    } finally {
+      restarted.close();
     }
   }
 }
