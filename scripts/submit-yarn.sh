@@ -145,6 +145,9 @@ if [[ -n "$config" ]]; then
     files+=("$config")
     app_args=(--config "$(basename "$config")" ${app_args[@]+"${app_args[@]}"})
   else
+    # The driver reads it where it is; the executors find it in their working directory, where
+    # a Kafka login reads the JAAS configuration from it (FileJaasLoginModule).
+    files+=("$config")
     app_args=(--config "$config" ${app_args[@]+"${app_args[@]}"})
   fi
 fi

@@ -29,6 +29,9 @@ public final class ConsumerSettings implements Serializable {
   static final String KAFKA = "kafka.";
   static final String SPARK = "spark.";
 
+  /** How {@link Config#origin} says a value came from the settings file. */
+  private static final String FILE_ORIGIN = "file ";
+
   static final ConfigDef DEF =
       new ConfigDef()
           .define("topic", Type.STRING, "tweets", ConfigDef.nonEmpty(), "Kafka topic to read.")
@@ -198,6 +201,15 @@ public final class ConsumerSettings implements Serializable {
         "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     // A standard JAAS configuration names Kafka's login modules by their standard names.
     RelocatedKafka.toThisJar(kafkaParams);
+    // Spark writes these parameters into every checkpoint file: a JAAS configuration from the
+    // settings file stays there, and each JVM reads it at login (FileJaasLoginModule).
+    String jaasOrigin = c.origin(KAFKA + "sasl.jaas.config");
+    if (jaasOrigin != null && jaasOrigin.startsWith(FILE_ORIGIN)) {
+      kafkaParams.put(
+          "sasl.jaas.config",
+          FileJaasLoginModule.reference(
+              jaasOrigin.substring(FILE_ORIGIN.length()), KAFKA + "sasl.jaas.config"));
+    }
     KafkaConfigs.check(kafkaParams, p -> new ConsumerConfig(p), KAFKA);
 
     sparkProperties = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -78,6 +79,7 @@ class ConsumerIT {
             .topic("backlog", 3)
             .topic("graceful", 3)
             .topic("retention", 3)
+            .topic("planted", 3)
             .start();
   }
 
@@ -391,6 +393,14 @@ class ConsumerIT {
       }
     }
     Path log = dir.resolve("jaas.log");
+    // As an operator writes it: a standard JAAS configuration in the settings file.
+    Path config =
+        Files.write(
+            dir.resolve("jaas-consumer.properties"),
+            Collections.singletonList(
+                "kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                    + " required username=\"u\" password=\"never-shown\";"),
+            StandardCharsets.UTF_8);
     JavaProcess p =
         JavaProcess.start(
             "consumer jar",
@@ -398,6 +408,8 @@ class ConsumerIT {
                 "-cp",
                 String.join(File.pathSeparator, classpath),
                 TrendsApp.class.getName(),
+                "--config",
+                config.toString(),
                 "--kafka.bootstrap.servers",
                 broker.bootstrapServers(),
                 "--kafka.security.protocol",
@@ -408,15 +420,13 @@ class ConsumerIT {
                 dir.resolve("ckpt-jaas").toString(),
                 "--startup.timeout",
                 "3s"),
-            Collections.singletonMap(
-                "TRENDLINE_CONSUMER_KAFKA_SASL_JAAS_CONFIG",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                    + " username=\"u\" password=\"never-shown\";"),
+            Collections.<String, String>emptyMap(),
             log);
     assertTrue(p.waitFor(60_000), p.tail(20));
-    // This broker speaks no SASL, so the start fails, but as a start that found its login module
-    // and then could not use the cluster: one line, exit code 3. Without the mapping it was a
-    // stack trace: "No LoginModule found for org.apache.kafka...PlainLoginModule".
+    // This broker speaks no SASL, so the start fails, but as a start that found its login modules
+    // (FileJaasLoginModule, then Kafka's PlainLoginModule, relocated in the jar) and then could not
+    // use the cluster: one line, exit code 3. Without the mapping it was a stack trace: "No
+    // LoginModule found for org.apache.kafka...PlainLoginModule".
     assertEquals(3, p.exitValue(), p.tail(20));
     String out = String.join("\n", p.readLog());
     assertFalse(out.contains("No LoginModule found"), out);
@@ -563,5 +573,80 @@ class ConsumerIT {
     } finally {
       restarted.close();
     }
+  }
+
+  @Test
+  void aPasswordFromTheSettingsFileIsInNoCheckpointFile() throws Exception {
+    RANKINGS.clear();
+    Path config =
+        Files.write(
+            dir.resolve("planted.properties"),
+            Collections.singletonList(
+                "kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                    + " required username=\"u\" password=\"planted-s3cret\";"),
+            StandardCharsets.UTF_8);
+    produce("planted", Collections.singletonMap("a", 6));
+    Path checkpoint = dir.resolve("ckpt-planted");
+    // PLAINTEXT: the JAAS configuration is carried but not used, as by a job whose broker needs
+    // none.
+    JavaStreamingContext jssc =
+        getOrCreate(
+            settings(
+                "planted",
+                "planted-group",
+                checkpoint.toString(),
+                "--config",
+                config.toString(),
+                "--sink.kafka.topic",
+                "trends"));
+    jssc.start();
+    try {
+      assertEquals(6, awaitTotal(6).total);
+    } finally {
+      jssc.stop(true, true);
+    }
+    List<Path> files = new ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(checkpoint)) {
+      walk.filter(Files::isRegularFile).forEach(files::add);
+    }
+    assertTrue(files.size() > 1, "checkpoint files were written: " + files);
+    byte[] planted = "planted-s3cret".getBytes(StandardCharsets.UTF_8);
+    int metadata = 0;
+    for (Path f : files) {
+      byte[] content = Files.readAllBytes(f);
+      if (f.getFileName().toString().startsWith("checkpoint-")) {
+        // The graph's metadata, as Spark writes it: compressed with its default codec.
+        metadata++;
+        try (java.io.InputStream in =
+            new org.apache.spark.io.LZ4CompressionCodec(new SparkConf())
+                .compressedInputStream(new java.io.ByteArrayInputStream(content))) {
+          java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+          byte[] buffer = new byte[8192];
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            plain.write(buffer, 0, n);
+          }
+          content = plain.toByteArray();
+        }
+        assertFalse(contains(content, planted), "the password is in " + f);
+        assertTrue(
+            contains(content, "FileJaasLoginModule".getBytes(StandardCharsets.UTF_8)),
+            "the graph's Kafka parameters are in " + f + ", with the reference in them");
+      }
+      assertFalse(contains(content, planted), "the password is in " + f);
+    }
+    assertTrue(metadata > 0, "metadata checkpoints were read: " + files);
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 }

@@ -158,4 +158,33 @@ class ConsumerSettingsTest {
             .sparkProperties()
             .get("spark.streaming.backpressure.initialRate"));
   }
+
+  @Test
+  void aJaasConfigurationFromTheSettingsFileStaysThereOutOfTheParametersSparkCheckpoints()
+      throws Exception {
+    Path file = Files.createTempFile("consumer", ".properties");
+    try {
+      Files.write(
+          file,
+          java.util.Arrays.asList(
+              "checkpoint.dir=/tmp/x",
+              "kafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                  + " required username=\"u\" password=\"planted\";"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      Object fromFile = load("--config", file.toString()).kafkaParams().get("sasl.jaas.config");
+      assertEquals(
+          FileJaasLoginModule.reference(file.toString(), "kafka.sasl.jaas.config"), fromFile);
+      assertFalse(fromFile.toString().contains("planted"));
+      Map<String, String> env = new HashMap<>();
+      env.put("TRENDLINE_CONSUMER_KAFKA_SASL_JAAS_CONFIG", "x required password=\"e\";");
+      assertEquals(
+          "x required password=\"e\";",
+          ConsumerSettings.load(new String[] {"--checkpoint.dir", "/tmp/x"}, env)
+              .kafkaParams()
+              .get("sasl.jaas.config"),
+          "from the environment it is used as given");
+    } finally {
+      Files.delete(file);
+    }
+  }
 }

@@ -64,6 +64,14 @@ public final class Config {
     return (List<String>) get(key);
   }
 
+  /**
+   * Where the value of {@code key} came from: {@code "file PATH"}, {@code "env NAME"} or {@code
+   * "--key"}; null for a default.
+   */
+  public String origin(String key) {
+    return origins.get(key);
+  }
+
   /** Whether the user gave this key (in a file, the environment or a flag). */
   public boolean isSet(String key) {
     return origins.containsKey(key);
