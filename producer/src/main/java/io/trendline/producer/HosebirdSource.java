@@ -167,6 +167,13 @@ final class HosebirdSource implements MessageSource {
   }
 
   /**
+   * Messages Hosebird read off the stream: each is polled, dropped (queue full) or still queued.
+   */
+  long received() {
+    return client.getStatsTracker().getNumMessages();
+  }
+
+  /**
    * "Stream: connected 3 times, disconnected 2 times (dropped or stalled), HTTP 420 x2, 503 x1, 0
    * connection errors." The counts are of the events taken so far.
    */
@@ -186,7 +193,8 @@ final class HosebirdSource implements MessageSource {
         sb.append(' ').append(e.getKey()).append(" x").append(e.getValue());
       }
     }
-    sb.append(", ").append(connectionErrors.get()).append(" connection errors.");
+    sb.append(", ").append(connectionErrors.get()).append(" connection errors; ");
+    sb.append(received()).append(" messages received.");
     return sb.toString();
   }
 

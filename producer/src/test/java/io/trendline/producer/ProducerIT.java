@@ -201,11 +201,15 @@ class ProducerIT {
       assertEquals(0, metrics.unmatched.get(), "the server filtered by track");
       assertEquals(20, metrics.limitUndelivered.get());
       assertTrue(source.disconnects() >= 3, "each fault made Hosebird reconnect");
+      assertEquals(
+          source.received(),
+          metrics.messages.get() + source.dropped(),
+          "every message Hosebird read is counted: read by the pipeline or dropped");
       String activity = source.activity();
       assertTrue(
           activity.matches(
               "Stream: connected [4-9] times, disconnected [3-9] times \\(dropped or stalled\\),"
-                  + " 0 connection errors\\."),
+                  + " 0 connection errors; [0-9]+ messages received\\."),
           activity);
     }
   }
