@@ -33,14 +33,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, Integer> topics;
   private final List<String> jvmOptions;
+  private final Path saslSsl;
   private Process process;
   private int port;
   private int zkPort;
+  private int saslSslPort;
 
-  private KafkaBrokerProcess(Path dataDir, Map<String, Integer> topics, List<String> jvmOptions) {
+  private KafkaBrokerProcess(
+      Path dataDir, Map<String, Integer> topics, List<String> jvmOptions, Path saslSsl) {
     this.dataDir = dataDir;
     this.topics = topics;
     this.jvmOptions = jvmOptions;
+    this.saslSsl = saslSsl;
   }
 
   /** A builder for a broker whose data lives in {@code dataDir} (created if missing). */
@@ -58,6 +62,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, Integer> topics = new LinkedHashMap<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private Path saslSsl;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -76,9 +81,20 @@ public final class KafkaBrokerProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Also a listener that requires SASL (PLAIN) over TLS, configured by {@code
+     * brokerSecurityProperties} (its keystore and {@code
+     * listener.name.sasl_ssl.plain.sasl.jaas.config} with the users): see {@link
+     * #saslSslBootstrapServers()}.
+     */
+    public Builder saslSsl(Path brokerSecurityProperties) {
+      this.saslSsl = brokerSecurityProperties;
+      return this;
+    }
+
     /** Starts the broker and waits until it serves (at most 90 s). */
     public KafkaBrokerProcess start() {
-      KafkaBrokerProcess broker = new KafkaBrokerProcess(dataDir, topics, jvmOptions);
+      KafkaBrokerProcess broker = new KafkaBrokerProcess(dataDir, topics, jvmOptions, saslSsl);
       broker.launch(0, 0);
       return broker;
     }
@@ -91,6 +107,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** {@code 127.0.0.1:PORT} of the SASL_SSL listener; only when built with one. */
+  public String saslSslBootstrapServers() {
+    if (saslSsl == null) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener");
+    }
+    return "127.0.0.1:" + saslSslPort;
   }
 
   public Path dataDir() {
@@ -158,6 +182,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         cmd.add("--topic");
         cmd.add(t.getKey() + ":" + t.getValue());
       }
+      if (saslSsl != null) {
+        cmd.add("--sasl-ssl");
+        cmd.add(saslSsl.toString());
+        cmd.add("--sasl-ssl-port");
+        cmd.add(String.valueOf(saslSslPort));
+      }
       cmd.add("--ready-file");
       cmd.add(readyFile.toString());
       cmd.add("--exit-on-stdin-eof");
@@ -172,6 +202,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
       String[] parts = ready.substring(LocalKafkaBroker.READY_PREFIX.length()).trim().split(" ");
       port = Integer.parseInt(parts[0].substring(parts[0].lastIndexOf(':') + 1));
       zkPort = Integer.parseInt(parts[1].substring(parts[1].lastIndexOf(':') + 1));
+      if (saslSsl != null) {
+        saslSslPort = Integer.parseInt(parts[2].substring(parts[2].lastIndexOf(':') + 1));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the Kafka broker in " + dataDir, e);
     }

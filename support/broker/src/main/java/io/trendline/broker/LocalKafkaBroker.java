@@ -64,6 +64,8 @@ public final class LocalKafkaBroker {
     int zkPort = 0;
     Path readyFile = null;
     boolean exitOnStdinEof = false;
+    Path saslSsl = null;
+    int saslSslPort = 0;
     List<String[]> topics = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -91,11 +93,18 @@ public final class LocalKafkaBroker {
         case "--exit-on-stdin-eof":
           exitOnStdinEof = true;
           break;
+        case "--sasl-ssl":
+          saslSsl = Paths.get(value(args, ++i, a));
+          break;
+        case "--sasl-ssl-port":
+          saslSslPort = Integer.parseInt(value(args, ++i, a));
+          break;
         case "--help":
         case "-h":
           System.out.println(
               "usage: java -jar trendline-broker.jar --data-dir DIR [--port N] [--zk-port N]"
-                  + " [--topic NAME:PARTITIONS]... [--ready-file FILE] [--exit-on-stdin-eof]");
+                  + " [--topic NAME:PARTITIONS]... [--ready-file FILE] [--exit-on-stdin-eof]"
+                  + " [--sasl-ssl BROKER_SECURITY_PROPERTIES [--sasl-ssl-port N]]");
           return;
         default:
           fail("unknown argument '" + a + "'; see --help");
@@ -129,6 +138,21 @@ public final class LocalKafkaBroker {
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("controlled.shutdown.enable", "false");
     props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+    if (saslSsl != null) {
+      // A second listener that requires SASL (PLAIN) over TLS; the brokers' own traffic and the
+      // topic set-up stay on PLAINTEXT. The file holds the keystore and the listener's JAAS
+      // configuration (its users), as a real cluster's server.properties would.
+      props.put(
+          "listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + saslSslPort);
+      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL");
+      props.put("inter.broker.listener.name", "PLAINTEXT");
+      props.put("sasl.enabled.mechanisms", "PLAIN");
+      Properties security = new Properties();
+      try (java.io.Reader in = Files.newBufferedReader(saslSsl, StandardCharsets.UTF_8)) {
+        security.load(in);
+      }
+      props.putAll(security);
+    }
     KafkaServer server =
         new KafkaServer(
             KafkaConfig.fromProps(props),
@@ -152,6 +176,9 @@ public final class LocalKafkaBroker {
     createTopics(bootstrap, topics);
 
     String ready = READY_PREFIX + bootstrap + " zk=127.0.0.1:" + actualZkPort;
+    if (saslSsl != null) {
+      ready += " sasl_ssl=127.0.0.1:" + server.boundPort(ListenerName.normalised("SASL_SSL"));
+    }
     if (readyFile != null) {
       Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
       Files.write(tmp, (ready + "\n").getBytes(StandardCharsets.UTF_8));
