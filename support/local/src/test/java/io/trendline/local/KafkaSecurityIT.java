@@ -210,8 +210,8 @@ class KafkaSecurityIT {
             config.toString(),
             "--spark.master",
             "local[2]",
-            "--spark.ui.enabled",
-            "false",
+            "--spark.ui.port",
+            "0",
             "--kafka.auto.offset.reset",
             "earliest",
             "--kafka.group.id",
@@ -263,6 +263,7 @@ class KafkaSecurityIT {
           () -> c.readLog().stream().anyMatch(l -> l.matches("\\s*1\\s+bitcoin\\s+5")),
           "rank the five records",
           180_000);
+      assertSecretNowhere(c);
     }
     try (JavaProcess c = consumer("consumer-wrong", "not-the-password")) {
       assertTrue(c.waitFor(120_000), c.tail(30));
@@ -276,5 +277,99 @@ class KafkaSecurityIT {
           errors.get(0));
       assertFalse(String.join("\n", c.readLog()).contains("not-the-password"), c.tail(30));
     }
+  }
+
+  /**
+   * The SASL password, planted in the consumer's settings file and the producer's environment, is
+   * in no output, log, process argument list, Spark UI page, checkpoint file or E-MapReduce job
+   * string.
+   */
+  private static void assertSecretNowhere(JavaProcess consumer) throws Exception {
+    byte[] secret = ALICE_PASSWORD.getBytes(StandardCharsets.UTF_8);
+    List<Path> places = new ArrayList<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      walk.filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".properties"))
+          .forEach(places::add);
+    }
+    int checkpoints = 0;
+    for (Path f : places) {
+      byte[] content = Files.readAllBytes(f);
+      if (f.getFileName().toString().matches("checkpoint-\\d+(\\.bk)?")) {
+        checkpoints++;
+        content = lz4(content); // as Spark writes the graph's metadata
+      }
+      assertFalse(contains(content, secret), "the password is in " + f);
+    }
+    assertTrue(checkpoints > 0, "checkpoint files were read");
+    byte[] cmdline =
+        Files.readAllBytes(Paths.get("/proc", String.valueOf(consumer.pid()), "cmdline"));
+    assertTrue(contains(cmdline, "TrendsApp".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(contains(cmdline, secret), "the password is in the consumer's argument list");
+
+    String ui = null;
+    for (String line : consumer.readLog()) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("started at http://[^:/]+:(\\d+)").matcher(line);
+      if (m.find()) {
+        ui = "http://127.0.0.1:" + m.group(1) + "/environment/";
+      }
+    }
+    assertTrue(ui != null, "the Spark UI's address is logged");
+    java.net.HttpURLConnection http =
+        (java.net.HttpURLConnection) new java.net.URL(ui).openConnection();
+    http.setConnectTimeout(30_000);
+    http.setReadTimeout(30_000);
+    byte[] page;
+    try (java.io.InputStream in = http.getInputStream()) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        out.write(buffer, 0, n);
+      }
+      page = out.toByteArray();
+    }
+    assertTrue(contains(page, "sun.java.command".getBytes(StandardCharsets.UTF_8)), ui);
+    assertFalse(contains(page, secret), "the password is on the Spark UI's environment page");
+
+    Process emr =
+        new ProcessBuilder(
+                HOME.resolve("scripts/emr-job.sh").toString(),
+                "--jar",
+                "ossref://bucket/trendline/trendline-consumer.jar",
+                "--config",
+                dir.resolve("consumer.properties").toString())
+            .redirectErrorStream(true)
+            .start();
+    byte[] emrOut = readAll(emr);
+    assertTrue(emr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, emr.exitValue(), "the job string is refused: it would show the secret");
+    assertFalse(contains(emrOut, secret), "the password is in the E-MapReduce job string");
+  }
+
+  private static byte[] lz4(byte[] compressed) throws Exception {
+    try (java.io.InputStream in =
+        new org.apache.spark.io.LZ4CompressionCodec(new org.apache.spark.SparkConf())
+            .compressedInputStream(new java.io.ByteArrayInputStream(compressed))) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 }
