@@ -54,6 +54,15 @@ public final class Printable {
     return sb.toString();
   }
 
+  /** The first line of a message (an exception's, say), for a one-line error; null as "null". */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "null";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
   /** A keyword as a row shows it: {@link #of} at {@link #KEYWORD_CHARS}. */
   public static String keyword(String keyword) {
     return of(keyword, KEYWORD_CHARS);

@@ -137,11 +137,9 @@ public final class StreamMessage {
     if (s == null) {
       return "unparseable";
     }
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
     // Gson's advice to its caller is no explanation for a log reader.
-    return line.replace(
-        "Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON");
+    return Printable.firstLine(s)
+        .replace("Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON");
   }
 
   public Kind kind() {

@@ -1,5 +1,6 @@
 package io.trendline.consumer;
 
+import io.trendline.common.Printable;
 import io.trendline.common.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,12 @@ final class CheckpointGuard {
       recorded = usableAndRecorded(s.checkpointDir(), hadoop);
     } catch (IOException | RuntimeException e) {
       throw ConfigException.invalid(
-          "checkpoint.dir", s.checkpointDir(), "cannot use it: " + oneLine(e));
+          "checkpoint.dir",
+          s.checkpointDir(),
+          "cannot use it: "
+              + (e.getMessage() == null
+                  ? e.getClass().getSimpleName()
+                  : Printable.firstLine(e.getMessage())));
     }
     if (recorded == null) {
       return;
@@ -120,13 +126,6 @@ final class CheckpointGuard {
       recorded.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
     }
     return recorded;
-  }
-
-  /** An exception as one line: its class when it has no message, and no line breaks. */
-  private static String oneLine(Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 
   /** Records the settings a new checkpoint is written with. */

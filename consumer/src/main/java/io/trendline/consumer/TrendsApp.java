@@ -1,5 +1,6 @@
 package io.trendline.consumer;
 
+import io.trendline.common.Printable;
 import io.trendline.common.config.ConfigException;
 import io.trendline.common.config.ConfigLoader;
 import io.trendline.common.kafka.KafkaTopics;
@@ -95,22 +96,16 @@ public final class TrendsApp {
   }
 
   /**
-   * The message of a Kafka OffsetOutOfRangeException in {@code e}'s causes (the offsets a batch was
-   * to read are gone, deleted by retention), or null when it is another failure.
+   * Kafka's OffsetOutOfRangeException, from its name to the end of its line, in {@code e} or its
+   * causes (the offsets a batch was to read are gone, deleted by retention; a task's failure
+   * reaches the driver as a SparkException quoting it), or null when it is another failure.
    */
   static String offsetsGone(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getClass().getSimpleName().equals("OffsetOutOfRangeException")) {
-        String m = String.valueOf(t.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-      }
-      // A task's failure reaches the driver as a SparkException quoting the executor's exception.
-      String m = t.getMessage();
-      if (m != null && m.contains("OffsetOutOfRangeException")) {
-        int at = m.indexOf("OffsetOutOfRangeException");
-        int end = m.indexOf('\n', at);
-        return m.substring(at, end < 0 ? m.length() : end);
+      String text = t.toString();
+      int at = text.indexOf("OffsetOutOfRangeException");
+      if (at >= 0) {
+        return Printable.firstLine(text.substring(at));
       }
     }
     return null;
