@@ -54,14 +54,10 @@ public final class FileJaasLoginModule implements LoginModule {
     if (file == null || key == null) {
       throw new IllegalArgumentException("FileJaasLoginModule needs the options file and key");
     }
-    String jaas = read(file.toString(), key.toString());
-    Map<String, Object> config = new java.util.HashMap<>();
-    config.put("sasl.jaas.config", jaas);
-    RelocatedKafka.toThisJar(config);
+    String jaas = RelocatedKafka.inThisJar(read(file.toString(), key.toString()));
     List<AppConfigurationEntry> entries =
         JaasContext.loadClientContext(
-                Collections.singletonMap(
-                    "sasl.jaas.config", new Password((String) config.get("sasl.jaas.config"))))
+                Collections.singletonMap("sasl.jaas.config", new Password(jaas)))
             .configurationEntries();
     AppConfigurationEntry entry = entries.get(0);
     try {

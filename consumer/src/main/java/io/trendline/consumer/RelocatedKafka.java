@@ -48,6 +48,11 @@ final class RelocatedKafka {
     }
   }
 
+  /** {@code text} with Kafka's standard class names replaced by this jar's. */
+  static String inThisJar(String text) {
+    return text.replace(STANDARD, HERE);
+  }
+
   /** {@link #rewrite} from the standard names to this jar's. */
   static void toThisJar(Map<String, Object> props) {
     rewrite(props, STANDARD, HERE);
