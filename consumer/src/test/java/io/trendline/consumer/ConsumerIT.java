@@ -106,7 +106,8 @@ class ConsumerIT {
     }
   }
 
-  private static ConsumerSettings settings(
+  /** The settings of these tests' consumers, as arguments. */
+  private static List<String> settingsArgs(
       String topic, String group, String checkpoint, String... extra) {
     List<String> args =
         new ArrayList<>(
@@ -126,8 +127,14 @@ class ConsumerIT {
                 "--sink.console",
                 "false"));
     args.addAll(Arrays.asList(extra));
+    return args;
+  }
+
+  private static ConsumerSettings settings(
+      String topic, String group, String checkpoint, String... extra) {
     return ConsumerSettings.load(
-        args.toArray(new String[0]), Collections.<String, String>emptyMap());
+        settingsArgs(topic, group, checkpoint, extra).toArray(new String[0]),
+        Collections.<String, String>emptyMap());
   }
 
   private static SparkConf conf() {
@@ -533,20 +540,12 @@ class ConsumerIT {
       }
     }
     cmd.addAll(
-        Arrays.asList(
-            "-cp",
-            System.getProperty("java.class.path"),
-            TrendsApp.class.getName(),
-            "--topic",
+        Arrays.asList("-cp", System.getProperty("java.class.path"), TrendsApp.class.getName()));
+    cmd.addAll(
+        settingsArgs(
             "retention",
-            "--checkpoint.dir",
-            checkpoint,
-            "--checkpoint.interval",
-            "2s",
-            "--kafka.bootstrap.servers",
-            broker.bootstrapServers(),
-            "--kafka.group.id",
             "retention-group",
+            checkpoint,
             "--spark.master",
             "local[2]",
             "--spark.driver.host",
