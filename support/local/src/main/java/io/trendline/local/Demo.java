@@ -460,6 +460,13 @@ public final class Demo {
       return last == null ? -1 : last.get("acked").getAsLong();
     }
 
+    /** Records acknowledged by the newest line, final or not; -1 before the first line. */
+    long latestAcked() {
+      read();
+      JsonObject newest = last != null ? last : latest;
+      return newest == null ? -1 : newest.get("acked").getAsLong();
+    }
+
     /** Reads the whole lines appended since the last call. */
     private void read() {
       byte[] added;

@@ -74,7 +74,7 @@ class DemoIT {
   }
 
   /** Command lines of live processes started for this run (they carry -Dtrendline.run=ID). */
-  private static List<String> processesOf(String runId) throws Exception {
+  static List<String> processesOf(String runId) throws Exception {
     Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
     List<String> found = new ArrayList<>();
     try (BufferedReader r =

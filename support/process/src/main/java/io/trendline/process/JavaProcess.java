@@ -154,6 +154,20 @@ public final class JavaProcess implements AutoCloseable {
     return process.isAlive() ? -1 : process.exitValue();
   }
 
+  /**
+   * Kills the process at once (SIGKILL), as a crash would: no shutdown hook runs, nothing is
+   * flushed. Waits up to {@code timeoutMs} for it to be gone; returns the exit code (137), or -1.
+   */
+  public int kill(long timeoutMs) {
+    process.destroyForcibly();
+    try {
+      process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
   /** Waits for the process to end by itself; false on timeout. */
   public boolean waitFor(long timeoutMs) throws InterruptedException {
     return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);

@@ -110,6 +110,9 @@ final class Connection implements Runnable {
     }
     long attempt = server.attempts.incrementAndGet();
     int code = server.faults.httpCodeFor(attempt);
+    if (code == 0) {
+      code = server.injected.nextHttpCode();
+    }
     if (code != 0) {
       server.total.faultsFired(1);
       reject(out, code, "injected fault: attempt " + attempt + " answered " + code, true);
@@ -257,7 +260,9 @@ final class Connection implements Runnable {
             ticker,
             sleeper,
             server::log,
-            this::endSocket);
+            this::endSocket,
+            server.injected,
+            server.delivered);
     String reason;
     try {
       reason = streamer.run();

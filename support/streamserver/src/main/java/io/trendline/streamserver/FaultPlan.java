@@ -131,6 +131,11 @@ public final class FaultPlan {
       return increment;
     }
 
+    /** The same fault, firing after {@code statuses} instead. */
+    Fault withAfter(long statuses) {
+      return new Fault(kind, statuses, stream, code, attempts, stall, textMalformed, increment);
+    }
+
     boolean appliesTo(long streamNumber) {
       return stream == EVERY_STREAM || stream == streamNumber;
     }

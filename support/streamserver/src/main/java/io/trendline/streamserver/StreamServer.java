@@ -68,6 +68,8 @@ public final class StreamServer implements Closeable {
   private final int requestedPort;
   final Duration keepAlive;
   final FaultPlan faults;
+  final Injected injected = new Injected();
+  final DeliveryListener delivered;
   final String requiredConsumerKey;
   final Clock clock;
   private final Consumer<String> log;
@@ -93,6 +95,7 @@ public final class StreamServer implements Closeable {
     this.requestedPort = b.port;
     this.keepAlive = b.keepAlive;
     this.faults = b.faults;
+    this.delivered = b.delivered;
     this.requiredConsumerKey = b.requiredConsumerKey;
     this.clock = b.clock;
     this.log = b.log;
@@ -186,6 +189,39 @@ public final class StreamServer implements Closeable {
       host = "[" + host + "]";
     }
     return "http://" + host + ":" + port();
+  }
+
+  /**
+   * Injects faults now, for a harness that decides at run time what happens (the chaos run). Each
+   * fault in {@code spec} ({@link FaultPlan}'s text form, without {@code @stream}): an HTTP fault
+   * answers the next K authorised attempts; any other fault applies to the stream open now, or to
+   * the next one to open, its status count starting with the next status that stream writes (or as
+   * it opens): {@code disconnect:0} ends the stream right after its next status. A stream that ends
+   * before a fault fired passes it on to the next stream. Periodic limit notices cannot be injected
+   * (give them in the plan).
+   *
+   * @throws IllegalArgumentException for a spec that does not parse, names a stream or a limit
+   */
+  public void inject(String spec) {
+    if (spec.indexOf('@') >= 0) {
+      throw new IllegalArgumentException(
+          "an injected fault applies to the stream open now; no @stream: " + spec);
+    }
+    List<FaultPlan.Fault> parsed = FaultPlan.parse(spec).faults();
+    for (FaultPlan.Fault f : parsed) {
+      if (f.kind() == FaultPlan.Kind.LIMIT) {
+        throw new IllegalArgumentException("limit notices cannot be injected: " + spec);
+      }
+    }
+    for (FaultPlan.Fault f : parsed) {
+      injected.add(f);
+    }
+    log("injected " + spec);
+  }
+
+  /** Injected faults that have not fired yet (each HTTP answer counts one). */
+  public int injectedWaiting() {
+    return injected.waiting();
   }
 
   /** A snapshot of every counter. */
@@ -391,6 +427,7 @@ public final class StreamServer implements Closeable {
     private double rate;
     private Duration keepAlive = Duration.ofSeconds(30);
     private FaultPlan faults = FaultPlan.none();
+    private DeliveryListener delivered = DeliveryListener.NONE;
     private String requiredConsumerKey;
     private Clock clock = Clock.systemUTC();
     private Consumer<String> log = line -> System.err.println("[streamserver] " + line);
@@ -444,6 +481,12 @@ public final class StreamServer implements Closeable {
 
     public Builder faults(FaultPlan plan) {
       this.faults = plan;
+      return this;
+    }
+
+    /** Told of every status delivered (flushed whole to a client), for exact accounting. */
+    public Builder onDelivered(DeliveryListener listener) {
+      this.delivered = listener;
       return this;
     }
 

@@ -42,6 +42,12 @@ final class Streamer {
   private final TrackMatcher matcher;
   private final Counters counters;
   private final List<FaultPlan.Fault> faults;
+  private final Injected injected;
+  private final DeliveryListener delivered;
+
+  /** Injected faults this stream took, with {@code after} on its own count, not yet fired. */
+  private final List<FaultPlan.Fault> injectedHere = new ArrayList<>();
+
   private final long keepAliveNanos;
   private final Clock clock;
   private final Ticker ticker;
@@ -69,6 +75,8 @@ final class Streamer {
    * @param faults the faults that apply to this stream
    * @param clock the time of {@code timestamp_ms} in injected limit notices
    * @param log where one-line fault events go
+   * @param injected faults injected at run time, taken before each status is handled
+   * @param delivered told of each status once it is flushed
    */
   Streamer(
       long number,
@@ -82,13 +90,17 @@ final class Streamer {
       Ticker ticker,
       Sleeper sleeper,
       Consumer<String> log,
-      SocketEnd socketEnd) {
+      SocketEnd socketEnd,
+      Injected injected,
+      DeliveryListener delivered) {
     this.number = number;
     this.s = s;
     this.writer = writer;
     this.matcher = matcher;
     this.counters = counters;
-    this.faults = faults;
+    this.faults = new ArrayList<>(faults);
+    this.injected = injected;
+    this.delivered = delivered;
     this.keepAliveNanos = keepAlive.toNanos();
     this.clock = clock;
     this.ticker = ticker;
@@ -98,8 +110,22 @@ final class Streamer {
     this.lastSend = ticker.nanoTime();
   }
 
-  /** Streams until the end; returns why it ended. */
+  /** Streams until the end; returns why it ended. Injected faults that did not fire go back. */
   String run() throws InterruptedException {
+    try {
+      return stream();
+    } finally {
+      List<FaultPlan.Fault> unfired = new ArrayList<>();
+      for (FaultPlan.Fault f : injectedHere) {
+        if (f.after() > written) {
+          unfired.add(f.withAfter(f.after() - written));
+        }
+      }
+      injected.handBack(unfired);
+    }
+  }
+
+  private String stream() throws InterruptedException {
     List<Item> batch = new ArrayList<>(BATCH);
     int next = 0;
     try {
@@ -144,6 +170,18 @@ final class Streamer {
       undelivered.addAll(unflushed);
       undelivered.addAll(batch.subList(next, batch.size()));
       return "write failed: " + e.getMessage();
+    }
+  }
+
+  /**
+   * Adds the faults injected since the last look (after each status, and as the stream opens),
+   * counting their statuses from there.
+   */
+  private void takeInjected() {
+    for (FaultPlan.Fault f : injected.takeStreamFaults()) {
+      FaultPlan.Fault here = f.withAfter(written + f.after());
+      faults.add(here);
+      injectedHere.add(here);
     }
   }
 
@@ -203,6 +241,7 @@ final class Streamer {
 
   /** Fires the faults due after {@link #written} statuses; returns why the stream ends, or null. */
   private String afterStatus() throws IOException, InterruptedException {
+    takeInjected();
     for (FaultPlan.Fault f : faults) {
       switch (f.kind()) {
         case LIMIT:
@@ -301,6 +340,7 @@ final class Streamer {
     for (Item item : unflushed) {
       if (item.isStatus()) {
         statuses++;
+        delivered.delivered(number, item.status());
       } else {
         notices++;
       }

@@ -36,6 +36,8 @@ class StreamerTest {
   private final List<Chunk> chunks = new ArrayList<>();
   private final Counters counters = new Counters(null);
   private final AtomicLong statuses = new AtomicLong();
+  private final Injected injected = new Injected();
+  private final List<String> delivered = new ArrayList<>();
   private long seq;
   private String socketEnded;
   private long socketEndedAt;
@@ -131,7 +133,9 @@ class StreamerTest {
         reset -> {
           socketEnded = reset ? "reset" : "closed";
           socketEndedAt = now - T0;
-        });
+        },
+        injected,
+        (stream, status) -> delivered.add(status.id()));
   }
 
   @Test
@@ -220,6 +224,51 @@ class StreamerTest {
     assertEquals(Streamer.RESET_GRACE_NANOS, socketEndedAt);
     assertEquals(Collections.singletonList(cut), streamer.undelivered);
     assertEquals(end, sub.closeReason());
+  }
+
+  @Test
+  void theListenerHearsOfEveryStatusFlushedAndNotOfTheCutOne() throws InterruptedException {
+    Item a = status("bitcoin 1");
+    Item b = status("nothing here");
+    Item c = status("bitcoin 3");
+    Item d = status("bitcoin 4");
+    sub.preload(Arrays.asList(a, b, c, d));
+    streamer("cut:2", Duration.ofSeconds(30)).run();
+    assertEquals(Arrays.asList(a.status().id(), c.status().id()), delivered);
+  }
+
+  @Test
+  void anInjectedFaultCountsFromWhenTheStreamTookIt() throws InterruptedException {
+    List<Item> items = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      items.add(status("bitcoin " + i));
+    }
+    sub.preload(items.subList(0, 2));
+    // Injected once two statuses are out: the stream takes it after its next (third) status, and
+    // "cut after 1 more" then cuts the fifth.
+    at(
+        SECOND,
+        () -> {
+          injected.add(FaultPlan.parse("cut:1").faults().get(0));
+          sub.preload(items.subList(2, 5));
+        });
+    Streamer streamer = streamer("", Duration.ofSeconds(30));
+    assertEquals("fault: cut after 4", streamer.run());
+    assertEquals(Collections.singletonList(items.get(4)), streamer.undelivered);
+    assertEquals(0, injected.waiting());
+  }
+
+  @Test
+  void aStreamEndingBeforeItsInjectedFaultFiredHandsItBackWithWhatIsLeft()
+      throws InterruptedException {
+    injected.add(FaultPlan.parse("disconnect:5").faults().get(0));
+    sub.preload(Arrays.asList(status("bitcoin 1"), status("bitcoin 2")));
+    at(10 * SECOND, () -> sub.close("client closed"));
+    streamer("", Duration.ofSeconds(30)).run();
+    List<FaultPlan.Fault> back = injected.takeStreamFaults();
+    assertEquals(1, back.size());
+    assertEquals(FaultPlan.Kind.DISCONNECT, back.get(0).kind());
+    assertEquals(3, back.get(0).after(), "five from the stream's start, two written");
   }
 
   @Test
