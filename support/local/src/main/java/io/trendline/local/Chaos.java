@@ -369,6 +369,7 @@ public final class Chaos {
       case CONSUMER_KILL:
         // A driver killed before it recovered from the last kill is another test; not this one.
         awaitRecovery(consumerStartedNanos, "the consumer's recovery");
+        ensureAlive();
         consumer.kill(30_000);
         consumerKilledNanos = System.nanoTime();
         startConsumer();
