@@ -9,8 +9,10 @@ import io.trendline.common.config.Durations;
 import io.trendline.common.kafka.KafkaConfigs;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +33,10 @@ public final class ConsumerSettings implements Serializable {
 
   /** How {@link Config#origin} says a value came from the settings file. */
   private static final String FILE_ORIGIN = "file ";
+
+  /** The Kafka client's passwords besides the JAAS configuration (type PASSWORD in Kafka 2.0). */
+  private static final List<String> FILE_PASSWORDS =
+      Arrays.asList("ssl.key.password", "ssl.keystore.password", "ssl.truststore.password");
 
   static final ConfigDef DEF =
       new ConfigDef()
@@ -209,6 +215,13 @@ public final class ConsumerSettings implements Serializable {
           "sasl.jaas.config",
           FileJaasLoginModule.reference(
               jaasOrigin.substring(FILE_ORIGIN.length()), KAFKA + "sasl.jaas.config"));
+    }
+    // Kafka's other passwords from the settings file travel the same way: by reference.
+    for (String key : FILE_PASSWORDS) {
+      String origin = c.origin(KAFKA + key);
+      if (kafkaParams.containsKey(key) && origin != null && origin.startsWith(FILE_ORIGIN)) {
+        kafkaParams.put(key, new FilePassword(origin.substring(FILE_ORIGIN.length()), KAFKA + key));
+      }
     }
     KafkaConfigs.check(kafkaParams, p -> new ConsumerConfig(p), KAFKA);
 

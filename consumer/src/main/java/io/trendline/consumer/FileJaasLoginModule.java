@@ -1,16 +1,8 @@
 package io.trendline.consumer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.CallbackHandler;
 import javax.security.auth.login.AppConfigurationEntry;
@@ -54,7 +46,7 @@ public final class FileJaasLoginModule implements LoginModule {
     if (file == null || key == null) {
       throw new IllegalArgumentException("FileJaasLoginModule needs the options file and key");
     }
-    String jaas = RelocatedKafka.inThisJar(read(file.toString(), key.toString()));
+    String jaas = RelocatedKafka.inThisJar(FilePassword.read(file.toString(), key.toString()));
     List<AppConfigurationEntry> entries =
         JaasContext.loadClientContext(
                 Collections.singletonMap("sasl.jaas.config", new Password(jaas)))
@@ -80,26 +72,6 @@ public final class FileJaasLoginModule implements LoginModule {
           e);
     }
     delegate.initialize(subject, handler, sharedState, entry.getOptions());
-  }
-
-  /** The value of {@code key} in the properties file; never shown in a message. */
-  private static String read(String file, String key) {
-    Path path = Paths.get(file);
-    if (!Files.isReadable(path) && path.getFileName() != null) {
-      path = path.getFileName(); // where spark-submit --files put it
-    }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(path)) {
-      p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot read the Kafka JAAS configuration from " + path.toAbsolutePath() + ": " + e, e);
-    }
-    String value = p.getProperty(key);
-    if (value == null || value.trim().isEmpty()) {
-      throw new IllegalArgumentException(key + " is not set in " + path.toAbsolutePath());
-    }
-    return value.trim();
   }
 
   @Override

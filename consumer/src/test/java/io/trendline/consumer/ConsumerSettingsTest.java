@@ -187,4 +187,48 @@ class ConsumerSettingsTest {
       Files.delete(file);
     }
   }
+
+  @Test
+  void sslPasswordsFromTheSettingsFileAreSerializedAsReferencesAndReadBackFromTheFile()
+      throws Exception {
+    Path file = Files.createTempFile("consumer", ".properties");
+    try {
+      Files.write(
+          file,
+          java.util.Arrays.asList(
+              "checkpoint.dir=/tmp/x",
+              "kafka.security.protocol=SSL",
+              "kafka.ssl.truststore.location=/tmp/trust.p12",
+              "kafka.ssl.truststore.password=planted-store-pass"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      Object p = load("--config", file.toString()).kafkaParams().get("ssl.truststore.password");
+      assertTrue(p instanceof org.apache.kafka.common.config.types.Password, "" + p);
+      assertEquals(
+          "planted-store-pass", ((org.apache.kafka.common.config.types.Password) p).value());
+      assertFalse(p.toString().contains("planted"));
+
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(new HashMap<>(Collections.singletonMap("ssl.truststore.password", p)));
+      }
+      String serialized =
+          new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertFalse(serialized.contains("planted"), "the password is not in the serialized form");
+      assertTrue(serialized.contains(file.getFileName().toString()), "the reference is");
+
+      // Read back after the file changed (a rotated password): the file's value now.
+      Files.write(
+          file,
+          Collections.singletonList("kafka.ssl.truststore.password=rotated"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      Object back;
+      try (java.io.ObjectInputStream in =
+          new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        back = ((Map<?, ?>) in.readObject()).get("ssl.truststore.password");
+      }
+      assertEquals("rotated", ((org.apache.kafka.common.config.types.Password) back).value());
+    } finally {
+      Files.delete(file);
+    }
+  }
 }

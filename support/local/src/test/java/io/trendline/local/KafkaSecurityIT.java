@@ -322,7 +322,10 @@ class KafkaSecurityIT {
     assertFalse(contains(emrOut, secret), "the password is in the E-MapReduce job string");
   }
 
-  /** Nor in any file the run wrote: logs, status and checkpoint files (decompressed). */
+  /**
+   * Nor in any file the run wrote: logs, status and checkpoint files (decompressed); and the
+   * truststore password, also from the settings file, in no checkpoint file.
+   */
   private static void assertSecretInNoFile() throws Exception {
     byte[] secret = ALICE_PASSWORD.getBytes(StandardCharsets.UTF_8);
     List<Path> places = new ArrayList<>();
@@ -342,6 +345,9 @@ class KafkaSecurityIT {
       if (f.getFileName().toString().matches("checkpoint-\\d+(\\.bk)?")) {
         checkpoints++;
         content = lz4(content); // as Spark writes the graph's metadata
+        assertFalse(
+            contains(content, STORE_PASSWORD.getBytes(StandardCharsets.UTF_8)),
+            "the truststore password is in " + f);
       }
       assertFalse(contains(content, secret), "the password is in " + f);
     }
