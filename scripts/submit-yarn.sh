@@ -6,7 +6,13 @@
 #
 #   --config FILE          consumer properties, shipped with --files (conf/consumer.properties)
 #   --client               driver on this host (client deploy mode) instead of in YARN
-#   --jar PATH             the consumer jar (consumer/target/trendline-consumer.jar)
+#   --spark 2|3            the cluster's Spark: 2 (2.4, Scala 2.11) or 3 (3.5, Scala 2.12); by
+#                          default what `spark-submit --version` says (2 for --print/--dry-run)
+#   --jar PATH             the consumer jar (consumer/target/trendline-consumer.jar for Spark 2,
+#                          trendline-consumer-spark3.jar for Spark 3); refused if built for
+#                          another Spark than the cluster's
+#   --principal P --keytab FILE   Kerberos: YARN renews the job's delegation tokens for as long
+#                          as it runs (without them a secured job dies when its tokens expire)
 #   --name NAME            YARN application name (trendline-consumer)
 #   --queue QUEUE          YARN queue (the cluster's default)
 #   --driver-memory M      (1g)      --executor-memory M   (2g)
@@ -24,12 +30,15 @@
 set -euo pipefail
 home="$(cd "$(dirname "$0")/.." && pwd)"
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "submit-yarn: $*" >&2; exit 2; }
 
 mode=cluster
 config=""
-jar="$home/consumer/target/trendline-consumer.jar"
+jar=""
+spark=""
+principal=""
+keytab=""
 name=trendline-consumer
 queue=""
 driver_memory=1g
@@ -50,6 +59,9 @@ while [[ $# -gt 0 ]]; do
     --cluster) mode=cluster; shift ;;
     --config) need "$@"; config="$2"; shift 2 ;;
     --jar) need "$@"; jar="$2"; shift 2 ;;
+    --spark) need "$@"; spark="$2"; shift 2 ;;
+    --principal) need "$@"; principal="$2"; shift 2 ;;
+    --keytab) need "$@"; keytab="$2"; shift 2 ;;
     --name) need "$@"; name="$2"; shift 2 ;;
     --queue) need "$@"; queue="$2"; shift 2 ;;
     --driver-memory) need "$@"; driver_memory="$2"; shift 2 ;;
@@ -77,9 +89,52 @@ done
 for m in "$driver_memory" "$executor_memory"; do
   [[ "$m" =~ ^[1-9][0-9]*[kKmMgGtT]?$ ]] || die "memory must look like 512m or 2g, got '$m'"
 done
+[[ -z "$spark" || "$spark" == 2 || "$spark" == 3 ]] || die "--spark takes 2 or 3, got '$spark'"
+[[ -n "$principal" && -z "$keytab" || -z "$principal" && -n "$keytab" ]] \
+  && die "--principal and --keytab go together"
+[[ -z "$keytab" || -r "$keytab" ]] || die "cannot read keytab $keytab"
+
+submit="${SPARK_SUBMIT:-}"
+if [[ -z "$submit" ]]; then
+  if [[ -n "${SPARK_HOME:-}" ]]; then submit="$SPARK_HOME/bin/spark-submit"; else submit=spark-submit; fi
+fi
+# The cluster's Spark, as its spark-submit says ("version 3.5.1" in the banner; "Using Scala
+# version 2.12.18"): the jar must be built for the same line.
+cluster_spark=""
+cluster_scala=""
+if [[ "$action" == run && -n "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ]] && command -v "$submit" >/dev/null; then
+  banner="$("$submit" --version 2>&1 || true)"
+  cluster_spark="$(sed -n 's/.*[^a-z ]  *version \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' <<<"$banner" | head -1)"
+  cluster_scala="$(sed -n 's/.*Using Scala version \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' <<<"$banner" | head -1)"
+  if [[ -z "$spark" ]]; then
+    [[ -n "$cluster_spark" ]] || die "cannot tell which Spark '$submit' runs ('$submit --version' shows no version); pass --spark 2 or --spark 3"
+    spark="${cluster_spark%%.*}"
+  elif [[ -n "$cluster_spark" && "${cluster_spark%%.*}" != "$spark" ]]; then
+    die "--spark $spark, but '$submit' runs Spark $cluster_spark"
+  fi
+fi
+spark="${spark:-2}"
+case "$spark" in
+  2) default_jar="$home/consumer/target/trendline-consumer.jar"; build="mvn -DskipTests package" ;;
+  3) default_jar="$home/consumer/target/trendline-consumer-spark3.jar"; build="mvn -Pspark3 -pl consumer -am -DskipTests package" ;;
+esac
+jar="${jar:-$default_jar}"
 # ossref:// and other remote jars are resolved by whoever runs spark-submit.
 if [[ "$jar" != *://* && ! -f "$jar" ]]; then
-  die "consumer jar $jar not found: build it with 'mvn -DskipTests package'"
+  die "consumer jar $jar not found: build it with '$build'"
+fi
+# A jar for another Spark line fails on the cluster with a linkage error deep in a log: refuse it
+# here, in one line. The jar says what it is built for (io.trendline.consumer.BuildInfo).
+if [[ "$jar" != *://* && -n "$cluster_spark" ]]; then
+  info="$(java -cp "$jar" io.trendline.consumer.BuildInfo 2>/dev/null || true)"
+  jar_spark="$(sed -n 's/^spark\.version=//p' <<<"$info")"
+  jar_scala="$(sed -n 's/^scala\.binary\.version=//p' <<<"$info")"
+  [[ -n "$jar_spark" ]] || die "$jar is not a Trendline consumer jar (no io.trendline.consumer.BuildInfo in it)"
+  if [[ "${jar_spark%%.*}" != "${cluster_spark%%.*}" || ( -n "$cluster_scala" && "$jar_scala" != "$cluster_scala" ) ]]; then
+    other="$home/consumer/target/trendline-consumer.jar"
+    [[ "${cluster_spark%%.*}" == 3 ]] && other="$home/consumer/target/trendline-consumer-spark3.jar"
+    die "$jar is built for Spark $jar_spark (Scala $jar_scala) but the cluster runs Spark $cluster_spark (Scala ${cluster_scala:-?}): use $other"
+  fi
 fi
 
 # The checkpoint directory must be on the cluster's file system, not a path on one host.
@@ -105,6 +160,7 @@ args=(--master yarn --deploy-mode "$mode" --name "$name"
       --driver-memory "$driver_memory" --executor-memory "$executor_memory"
       --num-executors "$num_executors" --executor-cores "$executor_cores")
 [[ -n "$queue" ]] && args+=(--queue "$queue")
+[[ -n "$principal" ]] && args+=(--principal "$principal" --keytab "$keytab")
 
 driver_opts="$java_options"
 executor_opts="$java_options"
@@ -201,10 +257,6 @@ if [[ "$action" == print ]]; then
   shopt -u nocasematch
   show "${args[@]}"
   exit 0
-fi
-submit="${SPARK_SUBMIT:-}"
-if [[ -z "$submit" ]]; then
-  if [[ -n "${SPARK_HOME:-}" ]]; then submit="$SPARK_HOME/bin/spark-submit"; else submit=spark-submit; fi
 fi
 echo "+ $submit $(show "${args[@]}")" >&2
 [[ "$action" == dry-run ]] && exit 0

@@ -1,5 +1,6 @@
 package io.trendline.consumer;
 
+import io.trendline.common.kafka.KafkaClients;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -75,7 +76,8 @@ final class Sinks {
                 new HashMap<>(props), new StringSerializer(), new StringSerializer());
         PRODUCERS.put(new HashMap<>(props), created);
         Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> created.close(5, TimeUnit.SECONDS), "sink-close"));
+            .addShutdownHook(
+                new Thread(() -> KafkaClients.closeWithin(created, 5000), "sink-close"));
         p = created;
       }
       return p;

@@ -388,7 +388,9 @@ class ConsumerIT {
 
   @Test
   void theJarTakesAStandardJaasConfigurationUnchanged() throws Exception {
-    Path jar = Paths.get("target", "trendline-consumer.jar").toAbsolutePath();
+    Path jar =
+        Paths.get(System.getProperty("trendline.consumer.jar", "target/trendline-consumer.jar"))
+            .toAbsolutePath();
     assertTrue(Files.exists(jar), "the consumer jar is built before integration tests");
     // The jar's classes (with Kafka relocated) and Spark and Hadoop from the test's classpath, as
     // a cluster provides them: no unrelocated Kafka, which a cluster's Spark does not have.

@@ -131,7 +131,7 @@ public final class KafkaTopics {
           "cannot reach Kafka at " + servers + " within " + timeoutMs / 1000 + " s");
     } finally {
       // An unreachable cluster would keep a plain close() waiting on its pending calls.
-      admin.close(1, TimeUnit.SECONDS);
+      KafkaClients.closeWithin(admin, 1000);
     }
   }
 

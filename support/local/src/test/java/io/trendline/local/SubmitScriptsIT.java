@@ -38,11 +38,20 @@ class SubmitScriptsIT {
   }
 
   private Result run(String script, String... args) throws Exception {
+    return run(null, script, args);
+  }
+
+  /** Runs with HADOOP_CONF_DIR set and {@code spark-submit} standing for a cluster's, if given. */
+  private Result run(Path sparkSubmit, String script, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(Arrays.asList("bash", HOME.resolve(script).toString()));
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("HADOOP_CONF_DIR");
     pb.environment().remove("YARN_CONF_DIR");
+    if (sparkSubmit != null) {
+      pb.environment().put("HADOOP_CONF_DIR", dir.toString());
+      pb.environment().put("SPARK_SUBMIT", sparkSubmit.toString());
+    }
     Process p = pb.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream in = p.getInputStream()) {
@@ -192,8 +201,113 @@ class SubmitScriptsIT {
     assertEquals(2, refused.code);
     assertTrue(refused.out.contains("looks like a secret"), refused.out);
 
+    cfg = config("topic = tweets", "checkpoint.dir=oss://b/ckpt");
+    Result wrongJar =
+        run(
+            "scripts/emr-job.sh",
+            "--spark",
+            "3",
+            "--jar",
+            "ossref://b/trendline/trendline-consumer.jar",
+            "--config",
+            cfg.toString());
+    assertEquals(2, wrongJar.code);
+    assertTrue(wrongJar.out.contains("is not the Spark 3 jar"), wrongJar.out);
+    Result spark3 =
+        run(
+            "scripts/emr-job.sh",
+            "--spark",
+            "3",
+            "--jar",
+            "ossref://b/trendline/trendline-consumer-spark3.jar",
+            "--config",
+            cfg.toString());
+    assertEquals(0, spark3.code, spark3.out);
+    assertTrue(spark3.out.contains("trendline-consumer-spark3.jar --topic tweets"), spark3.out);
+
     Result notOssref = run("scripts/emr-job.sh", "--jar", "oss://b/x.jar");
     assertEquals(2, notOssref.code);
     assertTrue(notOssref.out.contains("ossref://BUCKET/PATH/NAME.jar"), notOssref.out);
+  }
+
+  /**
+   * A spark-submit that shows the banner of the given Spark and Scala versions for {@code
+   * --version} (as the real one does, on standard error) and otherwise prints what it was given.
+   */
+  private Path sparkSubmit(String spark, String scala) throws Exception {
+    Path f = dir.resolve("spark-submit-" + spark);
+    Files.write(
+        f,
+        Arrays.asList(
+            "#!/bin/sh",
+            "if [ \"$1\" = --version ]; then",
+            "  echo 'Welcome to' >&2",
+            "  echo '      /___/ .__/\\_,_/_/ /_/\\_\\   version " + spark + "' >&2",
+            "  echo 'Using Scala version " + scala + ", OpenJDK 64-Bit Server VM, 1.8.0_402' >&2",
+            "  exit 0",
+            "fi",
+            "echo SUBMITTED \"$@\""),
+        StandardCharsets.UTF_8);
+    assertTrue(f.toFile().setExecutable(true));
+    return f;
+  }
+
+  @Test
+  void theJarMustBeBuiltForTheClustersSpark() throws Exception {
+    Path spark24Jar = new Layout(HOME).consumerJar();
+    assertTrue(Files.exists(spark24Jar), "the default build made " + spark24Jar);
+    Path cfg = config("checkpoint.dir=hdfs:///c");
+    Path keytab = Files.write(dir.resolve("trendline.keytab"), new byte[] {5, 2});
+
+    Result onSpark24 =
+        run(
+            sparkSubmit("2.4.7", "2.11.12"),
+            "scripts/submit-yarn.sh",
+            "--config",
+            cfg.toString(),
+            "--principal",
+            "trendline@EXAMPLE.COM",
+            "--keytab",
+            keytab.toString());
+    assertEquals(0, onSpark24.code, onSpark24.out);
+    assertTrue(onSpark24.out.contains("SUBMITTED --master yarn"), onSpark24.out);
+    assertTrue(onSpark24.out.contains(" " + spark24Jar + " "), "the default jar: " + onSpark24.out);
+    assertTrue(
+        onSpark24.out.contains("--principal trendline@EXAMPLE.COM --keytab " + keytab),
+        onSpark24.out);
+
+    Result onSpark3 =
+        run(
+            sparkSubmit("3.5.1", "2.12.18"),
+            "scripts/submit-yarn.sh",
+            "--jar",
+            spark24Jar.toString(),
+            "--config",
+            cfg.toString());
+    assertEquals(2, onSpark3.code, onSpark3.out);
+    assertEquals(1, onSpark3.out.trim().split("\n").length, "one line: " + onSpark3.out);
+    assertTrue(
+        onSpark3.out.contains(
+            "is built for Spark 2.4.7 (Scala 2.11) but the cluster runs Spark 3.5.1 (Scala 2.12):"
+                + " use "
+                + HOME.resolve("consumer/target/trendline-consumer-spark3.jar")),
+        onSpark3.out);
+    assertFalse(onSpark3.out.contains("SUBMITTED"), onSpark3.out);
+
+    Result saidOtherwise =
+        run(
+            sparkSubmit("3.5.1", "2.12.18"),
+            "scripts/submit-yarn.sh",
+            "--spark",
+            "2",
+            "--config",
+            cfg.toString());
+    assertEquals(2, saidOtherwise.code, saidOtherwise.out);
+    assertTrue(saidOtherwise.out.contains("runs Spark 3.5.1"), saidOtherwise.out);
+
+    Result halfKerberos =
+        run("scripts/submit-yarn.sh", "--dry-run", "--principal", "p", "--config", cfg.toString());
+    assertEquals(2, halfKerberos.code, halfKerberos.out);
+    assertTrue(halfKerberos.out.contains("--principal and --keytab go together"), halfKerberos.out);
   }
 }
