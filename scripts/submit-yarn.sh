@@ -17,7 +17,8 @@
 #   --queue QUEUE          YARN queue (the cluster's default)
 #   --driver-memory M      (1g)      --executor-memory M   (2g)
 #   --num-executors N      (2)       --executor-cores N    (2)
-#   --log4j FILE           executor/driver logging, rolled (conf/log4j-yarn.properties); "none"
+#   --log4j FILE           executor/driver logging, rolled (conf/log4j-yarn.properties for
+#                          Spark 2, conf/log4j2-yarn.properties for Spark 3); "none"
 #   --java-options "OPTS"  added to the driver, executor and AM JVM options
 #   --conf KEY=VALUE       any Spark property; after the defaults, so it overrides them
 #   --wait                 stay attached until the application ends (cluster mode)
@@ -45,7 +46,7 @@ driver_memory=1g
 executor_memory=2g
 num_executors=2
 executor_cores=2
-log4j="$home/conf/log4j-yarn.properties"
+log4j=""
 java_options=""
 wait=false
 action=run
@@ -164,12 +165,18 @@ args=(--master yarn --deploy-mode "$mode" --name "$name"
 
 driver_opts="$java_options"
 executor_opts="$java_options"
+# Spark 2 logs through Log4j 1, Spark 3.3+ through Log4j 2: each reads its own property.
+if [[ "$spark" == 3 ]]; then
+  log4j="${log4j:-$home/conf/log4j2-yarn.properties}"; log4j_property=log4j2.configurationFile
+else
+  log4j="${log4j:-$home/conf/log4j-yarn.properties}"; log4j_property=log4j.configuration
+fi
 if [[ "$log4j" != none ]]; then
   [[ -r "$log4j" ]] || die "cannot read log4j file $log4j"
   files+=("$log4j")
-  executor_opts="-Dlog4j.configuration=$(basename "$log4j") $executor_opts"
+  executor_opts="-D$log4j_property=$(basename "$log4j") $executor_opts"
   if [[ "$mode" == cluster ]]; then
-    driver_opts="-Dlog4j.configuration=$(basename "$log4j") $driver_opts"
+    driver_opts="-D$log4j_property=$(basename "$log4j") $driver_opts"
   fi
 fi
 

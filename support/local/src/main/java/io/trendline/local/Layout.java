@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,13 +29,24 @@ final class Layout {
     return require(home.resolve("support/streamserver/target/trendline-streamserver-all.jar"));
   }
 
+  /**
+   * The consumer jar: the Spark 2.4 one, or the one the system property {@code
+   * trendline.consumer.jar} names (the Spark 3 build's tests set it).
+   */
   Path consumerJar() {
-    return require(home.resolve("consumer/target/trendline-consumer.jar"));
+    String other = System.getProperty("trendline.consumer.jar");
+    return require(
+        other != null ? Paths.get(other) : home.resolve("consumer/target/trendline-consumer.jar"));
   }
 
-  /** What spark-submit would provide: Spark's jars, for the consumer in local mode. */
+  /**
+   * What spark-submit would provide: Spark's jars, for the consumer in local mode; Spark 2.4's, or
+   * those in the directory the system property {@code trendline.spark.lib} names.
+   */
   Path sparkLib() {
-    return require(home.resolve("build-support/spark-runtime/target/lib"));
+    String other = System.getProperty("trendline.spark.lib");
+    return require(
+        other != null ? Paths.get(other) : home.resolve("build-support/spark-runtime/target/lib"));
   }
 
   /** The consumer jar first, then Spark's jars, as spark-submit orders them. */

@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The consumer jar a user submits, through Spark's own {@code SparkSubmit} with {@code --master
  * yarn --deploy-mode cluster}, on a real YARN mini-cluster with its checkpoint on a real HDFS
- * mini-cluster, reading a real Kafka broker: the rankings it emits count exactly what was produced,
+ * mini-cluster, reading a real Kafka broker (Spark 2.4 on Hadoop 2; with {@code -Pspark3}, the
+ * Spark 3 jar with Spark 3.5 on Hadoop 3): the rankings it emits count exactly what was produced,
  * and a stop file on HDFS stops it gracefully, which YARN reports as a success.
  */
 class YarnSubmitIT {
@@ -66,6 +67,9 @@ class YarnSubmitIT {
   private static final Path HOME =
       Paths.get(System.getProperty("trendline.home", "../..")).toAbsolutePath().normalize();
   private static final Layout LAYOUT = new Layout(HOME);
+
+  /** The Spark line under test: 2 (Spark 2.4, Hadoop 2), or 3 in the -Pspark3 build. */
+  private static final String SPARK_MAJOR = System.getProperty("trendline.spark.major", "2");
 
   @BeforeAll
   static void startClusters() throws Exception {
@@ -90,6 +94,10 @@ class YarnSubmitIT {
     yconf.setBoolean("yarn.nodemanager.pmem-check-enabled", false);
     yconf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
     yconf.setInt("yarn.scheduler.minimum-allocation-mb", 256);
+    // One queue for everything; Hadoop 3's shaded mini-cluster ships no capacity-scheduler.xml.
+    yconf.set("yarn.scheduler.capacity.root.queues", "default");
+    yconf.set("yarn.scheduler.capacity.root.default.capacity", "100");
+    yconf.set("yarn.scheduler.capacity.root.default.maximum-capacity", "100");
     yconf.setInt("yarn.nodemanager.resource.memory-mb", 6144);
     yconf.setInt("yarn.nodemanager.resource.cpu-vcores", 4);
     yarn = new MiniYARNCluster("trendline", 1, 1, 1);
@@ -204,10 +212,12 @@ class YarnSubmitIT {
             "sink.kafka.topic=trends-emr",
             "stop.file=" + stopFile),
         StandardCharsets.UTF_8);
-    String ossref = "ossref://my-bucket/trendline/trendline-consumer.jar";
+    String ossref = "ossref://my-bucket/trendline/" + LAYOUT.consumerJar().getFileName().toString();
     List<String> cmd = new ArrayList<>();
     cmd.add("bash");
     cmd.add(HOME.resolve("scripts/emr-job.sh").toString());
+    cmd.add("--spark");
+    cmd.add(SPARK_MAJOR);
     cmd.add("--jar");
     cmd.add(ossref);
     cmd.add("--config");
@@ -411,7 +421,7 @@ class YarnSubmitIT {
 
   /** How many files named {@code name} the application's containers wrote. */
   private static long containerFiles(ApplicationId app, String name) throws Exception {
-    try (java.util.stream.Stream<Path> files = Files.walk(Paths.get("target", "trendline"))) {
+    try (java.util.stream.Stream<Path> files = Files.walk(containerLogRoot())) {
       return files
           .filter(f -> f.getFileName().toString().equals(name))
           .filter(f -> f.toString().contains(app.toString()))
@@ -420,11 +430,19 @@ class YarnSubmitIT {
   }
 
   /**
-   * The containers' stderr (MiniYARNCluster keeps them under target/NAME), to explain a failure.
+   * Where MiniYARNCluster keeps its containers' logs: target/NAME with Hadoop 2, target/test/data/
+   * NAME with Hadoop 3.
    */
+  private static Path containerLogRoot() {
+    return org.apache.hadoop.util.VersionInfo.getVersion().startsWith("2.")
+        ? Paths.get("target", "trendline")
+        : Paths.get("target", "test", "data", "trendline");
+  }
+
+  /** The containers' stderr and spark.log, to explain a failure. */
   private static String containerLogs() {
     StringBuilder sb = new StringBuilder();
-    try (java.util.stream.Stream<Path> files = Files.walk(Paths.get("target", "trendline"))) {
+    try (java.util.stream.Stream<Path> files = Files.walk(containerLogRoot())) {
       files
           .filter(f -> f.getFileName().toString().matches("stderr|spark\\.log"))
           .forEach(
