@@ -6,7 +6,10 @@
 # in about 1.
 #
 #   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
-#                    [--keys 4,400,10000] [--profile]
+#                    [--keys 4,400,10000] [--profile] [--spark3]
+#
+# --spark3 runs the consumer sections on Spark 3.5 with the Spark 3 jar (the -Pspark3 build),
+# for figures beside Spark 2.4's: scripts/bench.sh --only window; scripts/bench.sh --spark3 --only window
 #
 # --profile records the producer JVMs with Java Flight Recorder (DIR/producer.jfr ...); for the
 # consumer sections, which run in the benchmark's JVM:
@@ -15,13 +18,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "error: java not found" >&2; exit 2; }
 
-jars=(producer/target/trendline-producer-all.jar consumer/target/trendline-consumer.jar
-      support/broker/target/trendline-broker.jar support/bench/target/trendline-bench.jar)
+spark3=false
+args=()
+for a in "$@"; do
+  if [[ "$a" == --spark3 ]]; then spark3=true; else args+=("$a"); fi
+done
+if $spark3; then
+  bench=support/bench/target/spark3; consumer=consumer/target/trendline-consumer-spark3.jar
+  spark_lib=build-support/spark-runtime/target/spark3/lib
+  build=(mvn -B -q -ntp -Pspark3 -pl support/bench,consumer,build-support/spark-runtime -am -DskipTests package)
+else
+  bench=support/bench/target; consumer=consumer/target/trendline-consumer.jar
+  spark_lib=build-support/spark-runtime/target/lib
+  build=(mvn -B -q -ntp -DskipTests package)
+fi
+
+jars=(producer/target/trendline-producer-all.jar "$consumer"
+      support/broker/target/trendline-broker.jar "$bench/trendline-bench.jar")
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then
     command -v mvn >/dev/null || { echo "error: $jar is missing and mvn is not installed" >&2; exit 2; }
     echo "Building (first run only)..." >&2
-    mvn -B -q -ntp -DskipTests package >&2
+    [[ -f producer/target/trendline-producer-all.jar ]] || mvn -B -q -ntp -DskipTests package >&2
+    "${build[@]}" >&2
     break
   fi
 done
@@ -39,5 +58,5 @@ fi
 exec java -Xmx2g ${JAVA_OPTS:-} -Djava.net.preferIPv4Stack=true ${opens[@]+"${opens[@]}"} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.apache.spark.streaming.dstream.QueueInputDStream=error \
-  -cp "support/bench/target/trendline-bench.jar:support/bench/target/lib/*:consumer/target/trendline-consumer.jar:build-support/spark-runtime/target/lib/*" \
-  io.trendline.bench.Bench --home . "$@"
+  -cp "$bench/trendline-bench.jar:$bench/lib/*:$consumer:$spark_lib/*" \
+  io.trendline.bench.Bench --home . ${args[@]+"${args[@]}"}

@@ -421,12 +421,38 @@ class YarnSubmitIT {
 
   /** How many files named {@code name} the application's containers wrote. */
   private static long containerFiles(ApplicationId app, String name) throws Exception {
-    try (java.util.stream.Stream<Path> files = Files.walk(containerLogRoot())) {
-      return files
-          .filter(f -> f.getFileName().toString().equals(name))
-          .filter(f -> f.toString().contains(app.toString()))
-          .count();
+    return containerFiles().stream()
+        .filter(f -> f.getFileName().toString().equals(name))
+        .filter(f -> f.toString().contains(app.toString()))
+        .count();
+  }
+
+  /**
+   * Every file under the containers' directories, walked while the NodeManager still creates and
+   * deletes some of them: a directory that vanishes under the walk is skipped.
+   */
+  private static List<Path> containerFiles() throws Exception {
+    List<Path> found = new ArrayList<>();
+    Path root = containerLogRoot();
+    if (!Files.isDirectory(root)) {
+      return found;
     }
+    Files.walkFileTree(
+        root,
+        new java.nio.file.SimpleFileVisitor<Path>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+            found.add(file);
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) {
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
+    return found;
   }
 
   /**
@@ -442,8 +468,8 @@ class YarnSubmitIT {
   /** The containers' stderr and spark.log, to explain a failure. */
   private static String containerLogs() {
     StringBuilder sb = new StringBuilder();
-    try (java.util.stream.Stream<Path> files = Files.walk(containerLogRoot())) {
-      files
+    try {
+      containerFiles().stream()
           .filter(f -> f.getFileName().toString().matches("stderr|spark\\.log"))
           .forEach(
               f -> {
