@@ -132,9 +132,8 @@ if [[ "$jar" != *://* && -n "$cluster_spark" ]]; then
   jar_scala="$(sed -n 's/^scala\.binary\.version=//p' <<<"$info")"
   [[ -n "$jar_spark" ]] || die "$jar is not a Trendline consumer jar (no io.trendline.consumer.BuildInfo in it)"
   if [[ "${jar_spark%%.*}" != "${cluster_spark%%.*}" || ( -n "$cluster_scala" && "$jar_scala" != "$cluster_scala" ) ]]; then
-    other="$home/consumer/target/trendline-consumer.jar"
-    [[ "${cluster_spark%%.*}" == 3 ]] && other="$home/consumer/target/trendline-consumer-spark3.jar"
-    die "$jar is built for Spark $jar_spark (Scala $jar_scala) but the cluster runs Spark $cluster_spark (Scala ${cluster_scala:-?}): use $other"
+    # ($spark is the cluster's here: a --spark contradicting it was refused above.)
+    die "$jar is built for Spark $jar_spark (Scala $jar_scala) but the cluster runs Spark $cluster_spark (Scala ${cluster_scala:-?}): use $default_jar"
   fi
 fi
 
