@@ -468,7 +468,10 @@ public final class Chaos {
     producer.await(producerStatus::started, "the producer's start", 60_000);
     long opened = server.stats().streamsOpened();
     await(
-        () -> server.stats().streamsOpened() > opened || server.stats().streamsActive() > 0,
+        () -> {
+          StreamStats s = server.stats();
+          return s.streamsOpened() > opened || s.streamsActive() > 0;
+        },
         "the producer's stream",
         60_000);
   }
