@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * bitcoin.org} all yield the token {@code bitcoin}, while {@code $MIOTA} yields {@code miota} and
  * {@code 5GHz} yields {@code 5ghz}. Stateless and thread-safe.
  */
-final class Tokenizer {
+public final class Tokenizer {
   private Tokenizer() {}
 
   static boolean isTokenChar(int cp) {
@@ -30,7 +30,7 @@ final class Tokenizer {
   }
 
   /** Calls {@code sink} with every normalised token of {@code text}, in order. */
-  static void forEachToken(String text, Consumer<String> sink) {
+  public static void forEachToken(String text, Consumer<String> sink) {
     if (isAscii(text)) {
       split(text, true, sink);
     } else {

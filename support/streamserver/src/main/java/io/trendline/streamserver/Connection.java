@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  */
 final class Connection implements Runnable {
   static final String FILTER_PATH = "/1.1/statuses/filter.json";
+  static final String V2_STREAM_PATH = "/2/tweets/search/stream";
+  static final String V2_RULES_PATH = "/2/tweets/search/stream/rules";
+  private static final String PROBLEMS = "https://api.twitter.com/2/problems/";
 
   private static final int HEAD_TIMEOUT_MS = 30_000;
 
@@ -87,7 +90,11 @@ final class Connection implements Runnable {
       respond(out, 200, "application/json", server.stats().toJson() + "\n");
       return;
     }
-    if (!req.path.equals(FILTER_PATH)) {
+    if (server.api.v2() && (req.path.equals(V2_STREAM_PATH) || req.path.equals(V2_RULES_PATH))) {
+      routeV2(req, in, out);
+      return;
+    }
+    if (!req.path.equals(FILTER_PATH) || !server.api.v1()) {
       reject(out, 404, "no such endpoint: " + req.path, false);
       return;
     }
@@ -133,7 +140,173 @@ final class Connection implements Runnable {
       reject(out, 406, "Parameter delimited: only 'length' is supported", false);
       return;
     }
-    stream(in, out, keywords, track, delimited != null);
+    stream(
+        in,
+        out,
+        Dialect.v1(new TrackMatcher(keywords)),
+        track,
+        "track=" + track,
+        delimited != null);
+  }
+
+  // ---- X API v2 ----
+
+  private void routeV2(HttpRequest req, InputStream in, OutputStream out) throws IOException {
+    String auth = req.header("authorization");
+    String token =
+        auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? auth.substring(7).trim()
+            : null;
+    if (token == null
+        || token.isEmpty()
+        || (server.requiredBearerToken != null && !server.requiredBearerToken.equals(token))) {
+      problem(
+          out,
+          401,
+          "Unauthorized",
+          "Unauthorized",
+          "about:blank",
+          token == null ? "no bearer token" : "unknown bearer token");
+      return;
+    }
+    if (req.path.equals(V2_RULES_PATH)) {
+      if (req.method.equals("GET")) {
+        respond(out, 200, "application/json", V2Rules.list(server.rules, server.clock) + "\n");
+      } else if (req.method.equals("POST")) {
+        V2Rules.Answer a = V2Rules.change(server.rules, req, server.clock);
+        if (a.status != 200) {
+          server.rejected(a.status);
+        }
+        server.log("rules " + req.query + ": " + a.log);
+        respond(out, a.status, "application/json", a.body + "\n");
+      } else {
+        reject(out, 405, "use GET or POST for " + V2_RULES_PATH, false);
+      }
+      return;
+    }
+    if (!req.method.equals("GET")) {
+      reject(out, 405, "use GET for " + V2_STREAM_PATH, false);
+      return;
+    }
+    String backfill = req.query.get("backfill_minutes");
+    if (backfill != null && !backfill.matches("[0-5]")) {
+      problem(
+          out,
+          400,
+          "Invalid Request",
+          "The `backfill_minutes` query parameter value [" + backfill + "] is not between 0 and 5",
+          PROBLEMS + "invalid-request",
+          "bad backfill_minutes");
+      return;
+    }
+    long attempt = server.attempts.incrementAndGet();
+    int code = server.faults.httpCodeFor(attempt);
+    if (code == 0) {
+      code = server.injected.nextHttpCode();
+    }
+    if (code != 0) {
+      server.total.faultsFired(1);
+      if (code == 429) {
+        rateLimited(out, "injected fault: attempt " + attempt + " answered 429");
+      } else {
+        problem(
+            out,
+            code,
+            reason(code),
+            reason(code),
+            "about:blank",
+            "injected fault: attempt " + attempt + " answered " + code);
+      }
+      return;
+    }
+    if (server.rules.list().isEmpty()) {
+      problem(
+          out,
+          409,
+          "ConnectionException",
+          "This stream has no rules: add rules before connecting.",
+          PROBLEMS + "streaming-connection",
+          "no rules");
+      return;
+    }
+    int open = server.openV2Streams.incrementAndGet();
+    try {
+      if (server.maxV2Streams > 0 && open > server.maxV2Streams) {
+        server.rejected(429);
+        server.log("rejected " + remote() + " with 429: too many connections (" + open + ")");
+        String body =
+            Json.write(
+                w -> {
+                  w.beginObject();
+                  w.name("title").value("ConnectionException");
+                  w.name("detail")
+                      .value("This stream is currently at the maximum allowed connection limit.");
+                  w.name("connection_issue").value("TooManyConnections");
+                  w.name("type").value(PROBLEMS + "streaming-connection");
+                  w.endObject();
+                });
+        respond(out, 429, "application/json", body + "\n", rateLimitHeaders());
+        return;
+      }
+      stream(
+          in,
+          out,
+          Dialect.v2(server.rules),
+          "v2",
+          "v2 with " + server.rules.list().size() + " rules",
+          false);
+    } finally {
+      server.openV2Streams.decrementAndGet();
+    }
+  }
+
+  /** A 429 as X sends it: the rate-limit headers, the reset at the end of the window. */
+  private void rateLimited(OutputStream out, String why) throws IOException {
+    server.rejected(429);
+    server.log("rejected " + remote() + " with 429 (injected): " + why);
+    String body =
+        Json.write(
+            w ->
+                w.beginObject()
+                    .name("title")
+                    .value("Too Many Requests")
+                    .name("detail")
+                    .value("Too Many Requests")
+                    .name("type")
+                    .value("about:blank")
+                    .name("status")
+                    .value(429)
+                    .endObject());
+    respond(out, 429, "application/json", body + "\n", rateLimitHeaders());
+  }
+
+  private String rateLimitHeaders() {
+    long resetSeconds = (server.clock.millis() + server.rateLimitWindow.toMillis() + 999) / 1000;
+    return "x-rate-limit-limit: 50\r\nx-rate-limit-remaining: 0\r\nx-rate-limit-reset: "
+        + resetSeconds
+        + "\r\n";
+  }
+
+  /** An error answer in X's problem format. */
+  private void problem(
+      OutputStream out, int status, String title, String detail, String type, String why)
+      throws IOException {
+    server.rejected(status);
+    server.log("rejected " + remote() + " with " + status + ": " + why);
+    String body =
+        Json.write(
+            w ->
+                w.beginObject()
+                    .name("title")
+                    .value(title)
+                    .name("detail")
+                    .value(detail)
+                    .name("type")
+                    .value(type)
+                    .name("status")
+                    .value(status)
+                    .endObject());
+    respond(out, status, "application/json", body + "\n");
   }
 
   /** The value of oauth_consumer_key in an OAuth header, percent-decoded; null if absent. */
@@ -159,6 +332,12 @@ final class Connection implements Runnable {
 
   private static void respond(OutputStream out, int status, String type, String body)
       throws IOException {
+    respond(out, status, type, body, "");
+  }
+
+  /** {@code headers}: extra header lines, each ending in CRLF. */
+  private static void respond(
+      OutputStream out, int status, String type, String body, String headers) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     String head =
         "HTTP/1.1 "
@@ -169,7 +348,9 @@ final class Connection implements Runnable {
             + type
             + "\r\nContent-Length: "
             + b.length
-            + "\r\nConnection: close\r\n\r\n";
+            + "\r\n"
+            + headers
+            + "Connection: close\r\n\r\n";
     out.write(head.getBytes(StandardCharsets.US_ASCII));
     out.write(b);
     out.flush();
@@ -191,6 +372,8 @@ final class Connection implements Runnable {
         return "Method Not Allowed";
       case 406:
         return "Not Acceptable";
+      case 409:
+        return "Conflict";
       case 411:
         return "Length Required";
       case 413:
@@ -219,7 +402,12 @@ final class Connection implements Runnable {
   // ---- Streaming ----
 
   private void stream(
-      InputStream in, OutputStream out, KeywordList keywords, String track, boolean delimited)
+      InputStream in,
+      OutputStream out,
+      Dialect dialect,
+      String filter,
+      String described,
+      boolean delimited)
       throws IOException {
     long number = server.streamsOpened.incrementAndGet();
     out.write(
@@ -237,14 +425,14 @@ final class Connection implements Runnable {
       return;
     }
     sub = s;
-    StreamServer.StreamEntry entry = server.register(number, remote(), track, delimited, counters);
+    StreamServer.StreamEntry entry = server.register(number, remote(), filter, delimited, counters);
     server.log(
         "stream "
             + number
             + " open "
             + remote()
-            + " track="
-            + track
+            + " "
+            + described
             + (delimited ? " delimited=length" : ""));
     server.execute(() -> watchForHangUp(in, s));
     Streamer streamer =
@@ -252,7 +440,7 @@ final class Connection implements Runnable {
             number,
             s,
             new ChunkedWriter(out, delimited),
-            new TrackMatcher(keywords),
+            dialect,
             counters,
             server.faults.forStream(number),
             server.keepAlive,

@@ -49,7 +49,7 @@ public final class ConnectionStats {
     return remote;
   }
 
-  /** The track parameter as the client sent it. */
+  /** The track parameter as the client sent it; "v2" for a v2 filtered stream. */
   public String track() {
     return track;
   }

@@ -23,6 +23,11 @@ final class Item {
   private final AtomicLong statusCount;
   private volatile StreamMessage message;
 
+  /** The v2 form, once a v2 stream asked; {@link #NOT_A_POST} when it has none. */
+  private volatile Object v2;
+
+  private static final Object NOT_A_POST = new Object();
+
   private Item(long seq, String raw, AtomicLong statusCount) {
     this.seq = seq;
     this.raw = raw;
@@ -56,6 +61,22 @@ final class Item {
       }
     }
     return m;
+  }
+
+  /** The status in v2's shape (converted once, shared by v2 streams); null for a non-status. */
+  V2Post v2() {
+    Object p = v2;
+    if (p == null) {
+      try {
+        p = isStatus() ? V2Post.of(raw) : NOT_A_POST;
+      } catch (RuntimeException e) {
+        // Classified as a status by the lenient-free reader, so this does not happen; if it did,
+        // the status is simply not carried by v2 streams.
+        p = NOT_A_POST;
+      }
+      v2 = p;
+    }
+    return p == NOT_A_POST ? null : (V2Post) p;
   }
 
   boolean isStatus() {

@@ -71,6 +71,12 @@ public final class StreamServer implements Closeable {
   final Injected injected = new Injected();
   final DeliveryListener delivered;
   final String requiredConsumerKey;
+  final Api api;
+  final String requiredBearerToken;
+  final RuleSet rules;
+  final int maxV2Streams;
+  final Duration rateLimitWindow;
+  final AtomicInteger openV2Streams = new AtomicInteger();
   final Clock clock;
   private final Consumer<String> log;
 
@@ -97,6 +103,11 @@ public final class StreamServer implements Closeable {
     this.faults = b.faults;
     this.delivered = b.delivered;
     this.requiredConsumerKey = b.requiredConsumerKey;
+    this.api = b.api;
+    this.requiredBearerToken = b.requiredBearerToken;
+    this.rules = new RuleSet(b.maxRules, b.maxRuleLength);
+    this.maxV2Streams = b.maxV2Streams;
+    this.rateLimitWindow = b.rateLimitWindow;
     this.clock = b.clock;
     this.log = b.log;
     this.hub = new Hub(b.source, RateLimiter.system(b.rate), b.queueCapacity, log);
@@ -112,6 +123,24 @@ public final class StreamServer implements Closeable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Which streaming APIs a server speaks. */
+  public enum Api {
+    /** {@code POST /1.1/statuses/filter.json} with OAuth 1.0a. */
+    V1,
+    /** The X API v2 filtered stream and its rules, with a bearer token. */
+    V2,
+    /** Both at once, on one port, over one source. */
+    BOTH;
+
+    boolean v1() {
+      return this != V2;
+    }
+
+    boolean v2() {
+      return this != V1;
+    }
   }
 
   /**
@@ -429,6 +458,12 @@ public final class StreamServer implements Closeable {
     private FaultPlan faults = FaultPlan.none();
     private DeliveryListener delivered = DeliveryListener.NONE;
     private String requiredConsumerKey;
+    private Api api = Api.V1;
+    private String requiredBearerToken;
+    private int maxRules = 1000;
+    private int maxRuleLength = 1024;
+    private int maxV2Streams;
+    private Duration rateLimitWindow = Duration.ofMinutes(15);
     private Clock clock = Clock.systemUTC();
     private Consumer<String> log = line -> System.err.println("[streamserver] " + line);
     private int queueCapacity = 1024;
@@ -493,6 +528,55 @@ public final class StreamServer implements Closeable {
     /** Answer 401 unless the OAuth header's {@code oauth_consumer_key} is exactly {@code key}. */
     public Builder requireConsumerKey(String key) {
       this.requiredConsumerKey = key;
+      return this;
+    }
+
+    /** The APIs to speak; v1.1 only unless told otherwise. */
+    public Builder api(Api api) {
+      this.api = api;
+      return this;
+    }
+
+    /** v2: answer 401 unless the request carries {@code Authorization: Bearer token}. */
+    public Builder requireBearerToken(String token) {
+      this.requiredBearerToken = token;
+      return this;
+    }
+
+    /**
+     * v2: how many rules the stream may hold and how long each may be; X's Pro and pay-per-use
+     * levels allow 1,000 rules of 1,024 characters (the defaults), Enterprise more.
+     */
+    public Builder ruleLimits(int maxRules, int maxLength) {
+      if (maxRules < 1 || maxLength < 1) {
+        throw new IllegalArgumentException("rule limits must be >= 1");
+      }
+      this.maxRules = maxRules;
+      this.maxRuleLength = maxLength;
+      return this;
+    }
+
+    /**
+     * v2: how many filtered streams may be open at once before a new one is refused with 429
+     * TooManyConnections (X allows one per app below Enterprise); 0 (the default) = no limit.
+     */
+    public Builder maxV2Streams(int streams) {
+      if (streams < 0) {
+        throw new IllegalArgumentException("max v2 streams must be >= 0: " + streams);
+      }
+      this.maxV2Streams = streams;
+      return this;
+    }
+
+    /**
+     * v2: the rate-limit window a 429 answer's {@code x-rate-limit-reset} points to the end of; 15
+     * minutes as X's, shorter in tests.
+     */
+    public Builder rateLimitWindow(Duration window) {
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("rate-limit window must be >= 0: " + window);
+      }
+      this.rateLimitWindow = window;
       return this;
     }
 

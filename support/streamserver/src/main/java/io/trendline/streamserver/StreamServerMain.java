@@ -40,6 +40,14 @@ public final class StreamServerMain {
   static final String FAULT = "fault";
   static final String REQUIRE_CONSUMER_KEY = "require-consumer-key";
   static final String DRIFT_PERIOD = "drift-period";
+  static final String API = "api";
+  static final String MAX_CONNECTIONS = "max-connections";
+  static final String MAX_RULES = "max-rules";
+  static final String MAX_RULE_LENGTH = "max-rule-length";
+  static final String RATE_LIMIT_WINDOW = "rate-limit-window";
+
+  /** A bearer token v2 requests must carry, from the environment only (never a flag). */
+  static final String ENV_BEARER_TOKEN = "TRENDLINE_STREAM_BEARER_TOKEN";
 
   static final ConfigDef DEF =
       new ConfigDef()
@@ -108,7 +116,41 @@ public final class StreamServerMain {
               Type.DURATION,
               "5m",
               ConfigDef.atLeast(Duration.ofSeconds(1)),
-              "Typical period of the generator's keyword popularity waves.");
+              "Typical period of the generator's keyword popularity waves.")
+          .define(
+              API,
+              Type.STRING,
+              "v1",
+              ConfigDef.oneOf("v1", "v2", "both"),
+              "The API to speak: v1 (statuses/filter), v2 (the X API v2 filtered stream and its"
+                  + " rules, with a bearer token; any token unless "
+                  + ENV_BEARER_TOKEN
+                  + " is set) or both on one port.")
+          .define(
+              MAX_CONNECTIONS,
+              Type.INT,
+              "0",
+              ConfigDef.between(0, 1000),
+              "v2: filtered streams open at once before the next is refused with 429"
+                  + " TooManyConnections (X allows 1 below Enterprise); 0 = no limit.")
+          .define(
+              MAX_RULES,
+              Type.INT,
+              "1000",
+              ConfigDef.between(1, 1_000_000),
+              "v2: rules the stream may hold (X: 1000 for Pro and pay-per-use).")
+          .define(
+              MAX_RULE_LENGTH,
+              Type.INT,
+              "1024",
+              ConfigDef.between(1, 100_000),
+              "v2: the longest rule, in characters (X: 1024 for Pro and pay-per-use).")
+          .define(
+              RATE_LIMIT_WINDOW,
+              Type.DURATION,
+              "15m",
+              ConfigDef.atLeast(Duration.ZERO),
+              "v2: a 429's x-rate-limit-reset points this far ahead.");
 
   private StreamServerMain() {}
 
@@ -120,7 +162,9 @@ public final class StreamServerMain {
     StreamServer server;
     try {
       server =
-          configure(new ConfigLoader(DEF, ENV_PREFIX).load(mergeFaultFlags(args), System.getenv()));
+          configure(
+              new ConfigLoader(DEF, ENV_PREFIX).load(mergeFaultFlags(args), System.getenv()),
+              System.getenv(ENV_BEARER_TOKEN));
     } catch (ConfigException e) {
       System.err.println("trendline-streamserver: " + e.getMessage() + " (see --help)");
       System.exit(2);
@@ -161,6 +205,13 @@ public final class StreamServerMain {
    * @throws ConfigException naming the setting that cannot be used
    */
   static StreamServer configure(Config c) {
+    return configure(c, null);
+  }
+
+  /**
+   * @param bearerToken the token v2 requests must carry; null or empty: any
+   */
+  static StreamServer configure(Config c, String bearerToken) {
     boolean generate = c.getBoolean(GENERATE);
     String replay = c.getString(REPLAY);
     if (generate == (replay != null)) {
@@ -206,6 +257,12 @@ public final class StreamServerMain {
         .keepAlive(c.getDuration(KEEPALIVE))
         .faults(FaultPlan.parse(String.join(",", c.getList(FAULT))))
         .requireConsumerKey(c.getString(REQUIRE_CONSUMER_KEY))
+        .api(StreamServer.Api.valueOf(c.getString(API).toUpperCase(java.util.Locale.ROOT)))
+        .requireBearerToken(
+            bearerToken == null || bearerToken.trim().isEmpty() ? null : bearerToken.trim())
+        .maxV2Streams(c.getInt(MAX_CONNECTIONS))
+        .ruleLimits(c.getInt(MAX_RULES), c.getInt(MAX_RULE_LENGTH))
+        .rateLimitWindow(c.getDuration(RATE_LIMIT_WINDOW))
         .build();
   }
 
@@ -242,7 +299,9 @@ public final class StreamServerMain {
     return "Usage: java -jar trendline-streamserver-all.jar (--replay FILE | --generate) [settings]\n"
         + "\n"
         + "Serves Twitter's v1.1 statuses/filter stream (POST /1.1/statuses/filter.json) from a\n"
-        + "capture or a generator, honouring track; GET /stats answers the counters as JSON.\n"
+        + "capture or a generator, honouring track, or with --api v2 the X API v2 filtered stream\n"
+        + "(GET /2/tweets/search/stream, rules at /2/tweets/search/stream/rules) in v2's shape;\n"
+        + "GET /stats answers the counters as JSON.\n"
         + "Prints '"
         + READY
         + "http://HOST:PORT' on standard output once listening.\n"
@@ -262,7 +321,9 @@ public final class StreamServerMain {
         + "  stall:N:DURATION[@S]        after N statuses send nothing, not even keep-alives\n"
         + "  malformed:N[:json|text][@S] after N statuses send a cut-short JSON object or a non-JSON line\n"
         + "  limit:M[:K][@S]             every M statuses a limit notice, its track growing by K\n"
-        + "  disconnect:N[:CODE][@S]     after N statuses a disconnect notice, then end the stream\n"
+        + "  disconnect:N[:CODE][@S]     after N statuses a disconnect notice (v2: an\n"
+        + "                              operational-disconnect error object), then end the stream\n"
+        + "v2: an http:429 answer carries x-rate-limit-* headers; limit notices do not exist.\n"
         + "  e.g. --fault http:420:2 --fault close:100,stall:250:5s@2\n"
         + "Durations are written 500ms, 10s, 5m, 1h.\n";
   }

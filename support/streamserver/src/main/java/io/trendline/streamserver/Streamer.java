@@ -1,6 +1,5 @@
 package io.trendline.streamserver;
 
-import io.trendline.common.TrackMatcher;
 import io.trendline.common.config.Durations;
 import java.io.IOException;
 import java.time.Clock;
@@ -10,10 +9,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The write loop of one stream: takes what the hub queued for it, filters statuses by track, writes
- * them, fires the stream's faults, and writes a keep-alive whenever the stream has been silent for
- * the keep-alive interval. Time is read from a {@link Ticker} and waited with a {@link Sleeper}
- * (waits for the queue go through the {@link Subscriber}'s own), so a test drives it on fake time.
+ * The write loop of one stream: takes what the hub queued for it, filters statuses (by track, or by
+ * the app's rules: see {@link Dialect}), writes them, fires the stream's faults, and writes a
+ * keep-alive whenever the stream has been silent for the keep-alive interval. Time is read from a
+ * {@link Ticker} and waited with a {@link Sleeper} (waits for the queue go through the {@link
+ * Subscriber}'s own), so a test drives it on fake time.
  *
  * <p>Not thread-safe: {@link #run} and everything it touches are confined to the connection's
  * thread; only the subscriber is shared (and thread-safe). The caller owns the socket; this class
@@ -39,7 +39,7 @@ final class Streamer {
   private final long number;
   private final Subscriber s;
   private final ChunkedWriter writer;
-  private final TrackMatcher matcher;
+  private final Dialect dialect;
   private final Counters counters;
   private final List<FaultPlan.Fault> faults;
   private final Injected injected;
@@ -82,7 +82,7 @@ final class Streamer {
       long number,
       Subscriber s,
       ChunkedWriter writer,
-      TrackMatcher matcher,
+      Dialect dialect,
       Counters counters,
       List<FaultPlan.Fault> faults,
       Duration keepAlive,
@@ -96,7 +96,7 @@ final class Streamer {
     this.number = number;
     this.s = s;
     this.writer = writer;
-    this.matcher = matcher;
+    this.dialect = dialect;
     this.counters = counters;
     this.faults = new ArrayList<>(faults);
     this.injected = injected;
@@ -188,28 +188,32 @@ final class Streamer {
   /** Handles one item; returns why the stream ends, or null. */
   private String process(Item item) throws IOException, InterruptedException {
     if (!item.isStatus()) {
-      counters.bytesSent(writer.message(item.bytes));
-      unflushed.add(item);
+      byte[] notice = dialect.notice(item);
+      if (notice != null) {
+        counters.bytesSent(writer.message(notice));
+        unflushed.add(item);
+      }
       return null;
     }
     counters.offered(1);
-    if (matcher.match(item.status()).isEmpty()) {
+    byte[] bytes = dialect.status(item);
+    if (bytes == null) {
       counters.filteredOut(1);
       return null;
     }
     if (cutPending != null) {
-      return cutOff(item, cutPending == FaultPlan.Kind.RESET);
+      return cutOff(item, bytes, cutPending == FaultPlan.Kind.RESET);
     }
-    counters.bytesSent(writer.message(item.bytes));
+    counters.bytesSent(writer.message(bytes));
     unflushed.add(item);
     written++;
     return afterStatus();
   }
 
-  private String cutOff(Item item, boolean reset) throws IOException {
+  private String cutOff(Item item, byte[] bytes, boolean reset) throws IOException {
     undelivered.add(item);
     flush();
-    writer.message(item.bytes, item.bytes.length / 2);
+    writer.message(bytes, bytes.length / 2);
     counters.faultsFired(1);
     String what = reset ? "reset" : "cut";
     log.accept("stream " + number + ": fault " + what + " after " + written + " statuses");
@@ -247,16 +251,11 @@ final class Streamer {
         case LIMIT:
           if (written > 0 && written % f.after() == 0) {
             limitTrack += f.increment();
-            long track = limitTrack;
-            notice(
-                Json.write(
-                    w -> {
-                      w.beginObject().name("limit").beginObject();
-                      w.name("track").value(track);
-                      w.name("timestamp_ms").value(Long.toString(clock.millis()));
-                      w.endObject().endObject();
-                    }));
-            counters.faultsFired(1);
+            String limit = dialect.limit(limitTrack, clock.millis());
+            if (limit != null) {
+              notice(limit);
+              counters.faultsFired(1);
+            }
           }
           break;
         case MALFORMED:
@@ -291,15 +290,7 @@ final class Streamer {
       }
       switch (f.kind()) {
         case DISCONNECT:
-          notice(
-              Json.write(
-                  w -> {
-                    w.beginObject().name("disconnect").beginObject();
-                    w.name("code").value(f.code());
-                    w.name("stream_name").value("trendline-statuses" + number);
-                    w.name("reason").value("injected fault");
-                    w.endObject().endObject();
-                  }));
+          notice(dialect.disconnect(f.code(), number));
           counters.faultsFired(1);
           flush();
           return finish("fault: disconnect after " + written);

@@ -122,7 +122,7 @@ class StreamerTest {
         1,
         sub,
         new ChunkedWriter(out, false),
-        new TrackMatcher(KeywordList.parse("bitcoin")),
+        Dialect.v1(new TrackMatcher(KeywordList.parse("bitcoin"))),
         counters,
         FaultPlan.parse(faults).forStream(1),
         keepAlive,
