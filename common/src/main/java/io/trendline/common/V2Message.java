@@ -116,6 +116,27 @@ public final class V2Message {
     return kind == Kind.POST ? string(object(json, "data"), "id") : null;
   }
 
+  /**
+   * The rules X says the post matched, in order, each {@code [id, tag]} (either may be null when
+   * missing); a malformed entry is skipped.
+   */
+  public List<String[]> matchingRules() {
+    if (kind != Kind.POST || !(json.get("matching_rules") instanceof JsonArray)) {
+      return Collections.emptyList();
+    }
+    List<String[]> rules = new ArrayList<>(2);
+    for (JsonElement e : json.getAsJsonArray("matching_rules")) {
+      if (e.isJsonObject()) {
+        String id = string(e.getAsJsonObject(), "id");
+        String tag = string(e.getAsJsonObject(), "tag");
+        if (id != null || tag != null) {
+          rules.add(new String[] {id, tag});
+        }
+      }
+    }
+    return rules;
+  }
+
   /** The tags of the rules X says the post matched, in order; a rule without a tag is skipped. */
   public List<String> ruleTags() {
     if (kind != Kind.POST || !(json.get("matching_rules") instanceof JsonArray)) {

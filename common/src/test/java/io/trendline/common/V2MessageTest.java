@@ -37,6 +37,12 @@ class V2MessageTest {
     assertEquals(Kind.POST, m.kind());
     assertEquals("1790000000000000001", m.postId());
     assertEquals(Arrays.asList("trendline:kettles", "other-app"), m.ruleTags(), "untagged skipped");
+    List<String[]> rules = m.matchingRules();
+    assertEquals(3, rules.size());
+    assertEquals("17", rules.get(0)[0]);
+    assertEquals("trendline:kettles", rules.get(0)[1]);
+    assertEquals("18", rules.get(1)[0]);
+    assertNull(rules.get(1)[1]);
     assertNull(m.problem());
   }
 

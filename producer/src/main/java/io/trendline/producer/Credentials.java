@@ -69,6 +69,26 @@ public final class Credentials {
 
   static Credentials fromFile(Path path) {
     String key = ProducerSettings.CREDENTIALS_FILE;
+    Properties p = readOwnerOnly(path);
+    String[] names = {"consumer.key", "consumer.secret", "access.token", "access.token.secret"};
+    String[] values = new String[4];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = p.getProperty(names[i]);
+      if (values[i] == null || values[i].trim().isEmpty()) {
+        throw ConfigException.invalid(key, path, "it has no " + names[i]);
+      }
+    }
+    return new Credentials(
+        values[0].trim(), values[1].trim(), values[2].trim(), values[3].trim(), "file " + path);
+  }
+
+  /**
+   * The properties of a credentials file, which must be readable by its owner only.
+   *
+   * @throws ConfigException when it is missing, unreadable or readable by others
+   */
+  static Properties readOwnerOnly(Path path) {
+    String key = ProducerSettings.CREDENTIALS_FILE;
     try {
       if (Files.getFileStore(path).supportsFileAttributeView("posix")) {
         Set<PosixFilePermission> perms =
@@ -96,16 +116,7 @@ public final class Credentials {
     } catch (IOException | IllegalArgumentException e) {
       throw ConfigException.invalid(key, path, "cannot read it: " + e.getMessage());
     }
-    String[] names = {"consumer.key", "consumer.secret", "access.token", "access.token.secret"};
-    String[] values = new String[4];
-    for (int i = 0; i < names.length; i++) {
-      values[i] = p.getProperty(names[i]);
-      if (values[i] == null || values[i].trim().isEmpty()) {
-        throw ConfigException.invalid(key, path, "it has no " + names[i]);
-      }
-    }
-    return new Credentials(
-        values[0].trim(), values[1].trim(), values[2].trim(), values[3].trim(), "file " + path);
+    return p;
   }
 
   @Override

@@ -1,22 +1,30 @@
 package io.trendline.producer;
 
 import com.twitter.hbc.ClientBuilder;
+import com.twitter.hbc.ReconnectionManager;
 import com.twitter.hbc.core.Constants;
 import com.twitter.hbc.core.Hosts;
 import com.twitter.hbc.core.HttpHosts;
+import com.twitter.hbc.core.endpoint.RawEndpoint;
 import com.twitter.hbc.core.endpoint.StatusesFilterEndpoint;
+import com.twitter.hbc.core.endpoint.StreamingEndpoint;
 import com.twitter.hbc.core.event.Event;
 import com.twitter.hbc.core.event.EventType;
 import com.twitter.hbc.core.event.HttpResponseEvent;
+import com.twitter.hbc.core.processor.HosebirdMessageProcessor;
+import com.twitter.hbc.core.processor.LineStringProcessor;
 import com.twitter.hbc.core.processor.StringDelimitedProcessor;
 import com.twitter.hbc.httpclient.BasicClient;
+import com.twitter.hbc.httpclient.auth.Authentication;
 import com.twitter.hbc.httpclient.auth.OAuth1;
 import io.trendline.common.KeywordList;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,12 +33,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code statuses/filter} stream through Twitter's Hosebird client: {@code track} = the
- * keywords, length-delimited messages into a bounded queue. Hosebird reconnects by itself on
- * disconnects and 5xx (with back-off) and retries 420/429 with exponential back-off up to {@code
- * retries} times. This class adds what an operator needs on top: a 401 or 403 stops at once with a
- * credentials error instead of retrying, and the other fatal exits become a {@link
- * SourceFailedException} with the reason.
+ * A stream through Twitter's Hosebird client, into a bounded queue: v1.1's {@code statuses/filter}
+ * ({@code track} = the keywords, length-delimited messages, OAuth 1.0a) or the X API v2 filtered
+ * stream ({@code GET /2/tweets/search/stream} with the fields and expansions matching needs,
+ * newline-delimited, a bearer token, {@link XBackoff}'s back-off). Hosebird reconnects by itself on
+ * disconnects and 5xx (with back-off) and retries 4xx answers with back-off up to {@code retries}
+ * times. This class adds what an operator needs on top: a 401 or 403 stops at once with a
+ * credentials error instead of retrying, too many connections are named as such, and the other
+ * fatal exits become a {@link SourceFailedException} with the reason.
  */
 final class HosebirdSource implements MessageSource {
   private static final Logger log = LoggerFactory.getLogger(HosebirdSource.class);
@@ -40,6 +50,15 @@ final class HosebirdSource implements MessageSource {
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(1000);
   private final BasicClient client;
   private final String host;
+  private final String path;
+  private final String credentialsHint;
+
+  /** v2's answers, for naming refusals; null for v1. */
+  private final XStreamAuth v2Answers;
+
+  /** Counted down by stop: ends a back-off wait early. */
+  private final CountDownLatch stopping = new CountDownLatch(1);
+
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong connects = new AtomicLong();
@@ -48,6 +67,15 @@ final class HosebirdSource implements MessageSource {
   private volatile boolean stopped;
   private volatile boolean started;
 
+  /** The v2 stream's query: the fields and expansions matching and the consumer's users need. */
+  static final String V2_QUERY =
+      "tweet.fields=created_at,lang,author_id,entities,note_tweet,referenced_tweets"
+          + "&expansions=author_id,referenced_tweets.id,referenced_tweets.id.author_id"
+          + "&user.fields=username,name";
+
+  static final String V2_PATH = "/2/tweets/search/stream";
+
+  /** v1.1's statuses/filter with {@code track} = the keywords. */
   HosebirdSource(
       String host,
       KeywordList keywords,
@@ -55,29 +83,110 @@ final class HosebirdSource implements MessageSource {
       int queueCapacity,
       int retries,
       Duration stallTimeout) {
+    this(
+        host,
+        "/1.1/statuses/filter.json",
+        "check the TWITTER_* variables or the credentials file",
+        v1Endpoint(keywords),
+        new OAuth1(
+            credentials.consumerKey,
+            credentials.consumerSecret,
+            credentials.token,
+            credentials.tokenSecret),
+        null,
+        false,
+        queueCapacity,
+        retries,
+        stallTimeout,
+        Duration.ZERO);
+  }
+
+  /**
+   * The X API v2 filtered stream; its rules must be in place.
+   *
+   * @param backfillMinutes 1-5 to ask for the posts missed while disconnected; 0 for none
+   * @param rateLimitBackoff the first wait after a 429 without a reset time
+   */
+  static HosebirdSource v2(
+      String host,
+      BearerToken token,
+      int queueCapacity,
+      int retries,
+      Duration stallTimeout,
+      int backfillMinutes,
+      Duration rateLimitBackoff) {
+    String uri =
+        V2_PATH
+            + "?"
+            + V2_QUERY
+            + (backfillMinutes > 0 ? "&backfill_minutes=" + backfillMinutes : "");
+    XStreamAuth auth = new XStreamAuth(token);
+    return new HosebirdSource(
+        host,
+        V2_PATH,
+        "check TWITTER_BEARER_TOKEN or bearer.token in the credentials file, and that the app's"
+            + " access level includes the filtered stream",
+        new RawEndpoint(uri, "GET"),
+        auth,
+        auth,
+        true,
+        queueCapacity,
+        retries,
+        stallTimeout,
+        rateLimitBackoff);
+  }
+
+  private HosebirdSource(
+      String host,
+      String path,
+      String credentialsHint,
+      StreamingEndpoint endpoint,
+      Authentication auth,
+      XStreamAuth v2Answers,
+      boolean lineDelimited,
+      int queueCapacity,
+      int retries,
+      Duration stallTimeout,
+      Duration rateLimitBackoff) {
     this.host = host;
+    this.path = path;
+    this.credentialsHint = credentialsHint;
+    this.v2Answers = v2Answers;
     this.messages = new LinkedBlockingQueue<>(queueCapacity);
-    StatusesFilterEndpoint endpoint = new StatusesFilterEndpoint();
-    endpoint.trackTerms(keywords.terms());
-    endpoint.stallWarnings(true);
     Hosts hosts = new HttpHosts(host);
-    this.client =
+    HosebirdMessageProcessor processor =
+        lineDelimited ? new LineStringProcessor(messages) : new StringDelimitedProcessor(messages);
+    ClientBuilder builder =
         new ClientBuilder()
             .name("trendline-hosebird")
             .hosts(hosts)
             .endpoint(endpoint)
-            .authentication(
-                new OAuth1(
-                    credentials.consumerKey,
-                    credentials.consumerSecret,
-                    credentials.token,
-                    credentials.tokenSecret))
-            .processor(new StringDelimitedProcessor(messages))
+            .authentication(auth)
+            .processor(processor)
             .eventMessageQueue(events)
-            .retries(retries)
             // A read that waits this long ends the connection, and Hosebird reconnects: a stall.
-            .socketTimeout((int) Math.min(Integer.MAX_VALUE, stallTimeout.toMillis()))
-            .build();
+            .socketTimeout((int) Math.min(Integer.MAX_VALUE, stallTimeout.toMillis()));
+    if (v2Answers != null) {
+      ReconnectionManager backoff =
+          new XBackoff(
+              v2Answers,
+              retries,
+              rateLimitBackoff,
+              Clock.systemUTC(),
+              ms -> stopping.await(ms, TimeUnit.MILLISECONDS),
+              line -> log.info("{}", line));
+      builder.reconnectionManager(backoff);
+    } else {
+      builder.retries(retries);
+    }
+    this.client = builder.build();
+  }
+
+  private static StatusesFilterEndpoint v1Endpoint(KeywordList keywords) {
+    StatusesFilterEndpoint endpoint = new StatusesFilterEndpoint();
+    endpoint.trackTerms(keywords.terms());
+    endpoint.stallWarnings(true);
+    return endpoint;
   }
 
   /** The host Hosebird would use when none is given: Twitter's own. */
@@ -87,7 +196,7 @@ final class HosebirdSource implements MessageSource {
 
   @Override
   public void start() {
-    log.info("connecting to {}/1.1/statuses/filter.json", host);
+    log.info("connecting to {}{}", host, path);
     started = true;
     client.connect();
   }
@@ -111,10 +220,20 @@ final class HosebirdSource implements MessageSource {
                   + host
                   + " rejected the credentials (HTTP "
                   + code
-                  + "): check the TWITTER_* variables or the credentials file");
+                  + refusal()
+                  + "): "
+                  + credentialsHint);
         } else {
           httpErrors.merge(code, 1L, Long::sum);
-          log.warn("stream answered HTTP {}; Hosebird backs off and retries", code);
+          XStreamAuth.Refusal r = v2Answers == null ? null : v2Answers.lastRefusal();
+          if (r != null && r.tooManyConnections()) {
+            log.warn(
+                "the stream refused the connection: too many connections for this app (another"
+                    + " producer with the same token, or a connection X has not closed yet);"
+                    + " backing off and retrying");
+          } else {
+            log.warn("stream answered HTTP {}{}; backing off and retrying", code, refusal());
+          }
         }
       } else if (type == EventType.CONNECTED) {
         connects.incrementAndGet();
@@ -135,8 +254,16 @@ final class HosebirdSource implements MessageSource {
     }
   }
 
+  /** ": title: detail" of the last v2 refusal, or "". */
+  private String refusal() {
+    XStreamAuth.Refusal r = v2Answers == null ? null : v2Answers.lastRefusal();
+    String d = r == null ? "" : r.describe();
+    return d.isEmpty() ? "" : ": " + d;
+  }
+
   private void fail(String reason) {
     if (failure.compareAndSet(null, reason)) {
+      stopping.countDown();
       client.stop(STOP_WAIT_MS);
     }
   }
@@ -149,6 +276,7 @@ final class HosebirdSource implements MessageSource {
   @Override
   public void stop() {
     stopped = true;
+    stopping.countDown();
     client.stop(STOP_WAIT_MS);
   }
 
@@ -212,6 +340,7 @@ final class HosebirdSource implements MessageSource {
   @Override
   public void close() {
     // A client never started has nothing to stop (and Hosebird would wait for it in vain).
+    stopping.countDown();
     if (started && !client.isDone()) {
       client.stop(STOP_WAIT_MS);
     }

@@ -63,11 +63,17 @@ public final class ProducerMain {
     }
     ProducerSettings settings;
     StatusFile status = null;
-    MessageSource source;
+    MessageSource source = null;
+    RulesSync.RuleMap rules = null;
+    BearerToken token = null;
     try {
       settings = ProducerSettings.load(args, env);
       status = openStatusFile(settings);
-      source = openSource(settings, env);
+      if (settings.source().equals("stream") && settings.v2()) {
+        token = BearerToken.load(settings.credentialsFile(), env);
+      } else {
+        source = openSource(settings, env);
+      }
     } catch (ConfigException e) {
       if (status != null) {
         status.close();
@@ -78,6 +84,45 @@ public final class ProducerMain {
     String changed = settings.describe();
     if (!changed.isEmpty()) {
       err.print("Settings:\n" + changed);
+    }
+    if (token != null) {
+      XRules client = new XRules(settings.streamHost(), token, settings.startupTimeout());
+      int failed = 0;
+      try {
+        rules = RulesSync.sync(client, settings.keywords(), settings.rulesDryRun(), err);
+      } catch (XRules.RulesException e) {
+        err.println("error: " + e.getMessage());
+        failed = e.status == 401 || e.status == 403 ? 2 : 1;
+      }
+      if (failed == 0 && settings.rulesDryRun()) {
+        err.println(
+            rules.refused() == 0
+                ? "Rules dry run: nothing changed; X would accept every rule."
+                : "Rules dry run: nothing changed; X would refuse "
+                    + rules.refused()
+                    + " of the rules (above).");
+        failed = rules.refused() == 0 ? -1 : 2;
+      } else if (failed == 0 && rules.size() == 0) {
+        err.println(
+            "error: no rule of the producer's is on the stream (X refused them all, above):"
+                + " there is nothing to read");
+        failed = 2;
+      }
+      if (failed != 0) {
+        if (status != null) {
+          status.close();
+        }
+        return Math.max(failed, 0);
+      }
+      source =
+          HosebirdSource.v2(
+              settings.streamHost(),
+              token,
+              settings.queueCapacity(),
+              settings.streamRetries(),
+              settings.streamStallTimeout(),
+              settings.backfillMinutes(),
+              settings.rateLimitBackoff());
     }
 
     Producer<String, String> producer = null;
@@ -120,7 +165,7 @@ public final class ProducerMain {
     }
     return new ProducerRunner(
             settings,
-            pipeline(settings, source, producer, maxMessageBytes),
+            pipeline(settings, source, producer, maxMessageBytes).v2(rules).build(),
             status,
             out,
             err,
@@ -152,8 +197,11 @@ public final class ProducerMain {
    */
   static final int RECORD_OVERHEAD_BYTES = 512;
 
-  /** The pipeline the settings describe, on {@code source}; a null producer is a dry run. */
-  static StatusPipeline pipeline(
+  /**
+   * The pipeline the settings describe, on {@code source}, to be built; a null producer is a dry
+   * run.
+   */
+  static StatusPipeline.Builder pipeline(
       ProducerSettings settings,
       MessageSource source,
       Producer<String, String> producer,
@@ -164,8 +212,7 @@ public final class ProducerMain {
         .topic(settings.topic())
         .unmatchedKey(settings.unmatchedKey())
         .maxMessageBytes(maxMessageBytes)
-        .logMalformed(settings.logMalformed())
-        .build();
+        .logMalformed(settings.logMalformed());
   }
 
   /** The status file when one is set, else null. */

@@ -21,6 +21,12 @@ final class ProducerMetrics {
   final AtomicLong acked = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
 
+  /** v2: posts whose rules and the track matcher disagreed on the keywords. */
+  final AtomicLong ruleMismatches = new AtomicLong();
+
+  /** v2: posts read again (a backfill after a reconnection), dropped by id. */
+  final AtomicLong duplicates = new AtomicLong();
+
   /** The latest undelivered count a limit notice reported (cumulative per connection). */
   final AtomicLong limitUndelivered = new AtomicLong();
 
@@ -50,7 +56,9 @@ final class ProducerMetrics {
         failed.get(),
         dropped,
         queueDepth,
-        limitUndelivered.get());
+        limitUndelivered.get(),
+        ruleMismatches.get(),
+        duplicates.get());
   }
 
   /** An immutable copy of the counters at one moment. */
@@ -67,6 +75,8 @@ final class ProducerMetrics {
     final long dropped;
     final int queueDepth;
     final long limitUndelivered;
+    final long ruleMismatches;
+    final long duplicates;
 
     Snapshot(
         long nanoTime,
@@ -80,7 +90,9 @@ final class ProducerMetrics {
         long failed,
         long dropped,
         int queueDepth,
-        long limitUndelivered) {
+        long limitUndelivered,
+        long ruleMismatches,
+        long duplicates) {
       this.nanoTime = nanoTime;
       this.messages = messages;
       this.statuses = statuses;
@@ -93,6 +105,8 @@ final class ProducerMetrics {
       this.dropped = dropped;
       this.queueDepth = queueDepth;
       this.limitUndelivered = limitUndelivered;
+      this.ruleMismatches = ruleMismatches;
+      this.duplicates = duplicates;
     }
 
     long kind(StreamMessage.Kind kind) {

@@ -36,6 +36,10 @@ public final class ProducerSettings {
   static final String QUEUE_CAPACITY = "queue.capacity";
   static final String STREAM_RETRIES = "stream.retries";
   static final String STREAM_STALL_TIMEOUT = "stream.stall.timeout";
+  static final String STREAM_API = "stream.api";
+  static final String STREAM_BACKFILL = "stream.backfill.minutes";
+  static final String STREAM_RATE_LIMIT_BACKOFF = "stream.rate.limit.backoff";
+  static final String RULES_DRY_RUN = "rules.dry.run";
   static final String UNMATCHED_KEY = "unmatched.key";
   static final String DRY_RUN = "dry.run";
   static final String REPORT_INTERVAL = "report.interval";
@@ -73,20 +77,30 @@ public final class ProducerSettings {
                   + " of a capture, see input) or stdin (JSON lines).")
           .define(INPUT, Type.STRING, "", "The JSON-lines file to read when source=file.")
           .define(
+              STREAM_API,
+              Type.STRING,
+              "v1",
+              ConfigDef.oneOf("v1", "v2"),
+              "The stream's API: v1 (statuses/filter with track and OAuth 1.0a, as Twitter's"
+                  + " retired service and trendline-streamserver speak it) or v2 (the X API v2"
+                  + " filtered stream: rules kept in sync with the keywords, a bearer token).")
+          .define(
               STREAM_HOST,
               Type.STRING,
-              "https://stream.twitter.com",
+              "",
               ProducerSettings::validateHost,
-              "Base address of the statuses/filter service: Twitter's, or any server speaking"
-                  + " its protocol (such as trendline-streamserver).")
+              "Base address of the stream service; by default Twitter's"
+                  + " (https://stream.twitter.com) for v1 and X's (https://api.x.com) for v2, or"
+                  + " any server speaking the API (such as trendline-streamserver).")
           .define(
               CREDENTIALS_FILE,
               Type.STRING,
               "",
-              "Properties file with consumer.key, consumer.secret, access.token and"
-                  + " access.token.secret, readable only by its owner. Without it, the"
-                  + " TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET, TWITTER_ACCESS_TOKEN and"
-                  + " TWITTER_ACCESS_TOKEN_SECRET environment variables are used.")
+              "Properties file readable only by its owner, with consumer.key, consumer.secret,"
+                  + " access.token and access.token.secret (v1), or bearer.token (v2). Without"
+                  + " it, the environment: TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET,"
+                  + " TWITTER_ACCESS_TOKEN and TWITTER_ACCESS_TOKEN_SECRET (v1), or"
+                  + " TWITTER_BEARER_TOKEN (v2).")
           .define(
               QUEUE_CAPACITY,
               Type.INT,
@@ -106,7 +120,30 @@ public final class ProducerSettings {
               "90s",
               ConfigDef.atLeast(Duration.ofSeconds(1)),
               "A stream that sends nothing, not even a keep-alive, for this long is stalled:"
-                  + " it is dropped and reconnected (the service sends a keep-alive every 30 s).")
+                  + " it is dropped and reconnected. v1's service sent a keep-alive every 30 s;"
+                  + " X's v2 stream sends one at least every 20 s, so with stream.api=v2 the"
+                  + " default is 30s.")
+          .define(
+              STREAM_BACKFILL,
+              Type.INT,
+              "0",
+              ConfigDef.between(0, 5),
+              "v2: after a reconnection, ask X for the posts of the last N minutes"
+                  + " (backfill_minutes; X grants it to Enterprise access only); posts already"
+                  + " read are recognised by id and dropped.")
+          .define(
+              STREAM_RATE_LIMIT_BACKOFF,
+              Type.DURATION,
+              "1m",
+              ConfigDef.atLeast(Duration.ofMillis(1)),
+              "v2: the first wait after an HTTP 429 without a reset time, doubling after each"
+                  + " further 429 (X: start at one minute); with x-rate-limit-reset, until then.")
+          .define(
+              RULES_DRY_RUN,
+              Type.BOOLEAN,
+              "false",
+              "v2: print how the stream's rules would change to match the keywords (and which X"
+                  + " would refuse, checked with X's dry_run), change nothing, and exit.")
           .define(
               UNMATCHED_KEY,
               Type.STRING,
@@ -229,6 +266,23 @@ public final class ProducerSettings {
           config.getString(INPUT),
           "only read when source=file (source is " + source() + ")");
     }
+    if (!v2()) {
+      for (String key : new String[] {STREAM_BACKFILL, STREAM_RATE_LIMIT_BACKOFF, RULES_DRY_RUN}) {
+        if (config.isSet(key)) {
+          Object value =
+              key.equals(STREAM_BACKFILL)
+                  ? (Object) config.getInt(key)
+                  : key.equals(RULES_DRY_RUN)
+                      ? (Object) config.getBoolean(key)
+                      : config.getDuration(key);
+          throw ConfigException.invalid(key, value, "only read when stream.api=v2");
+        }
+      }
+    }
+    if (rulesDryRun() && !source().equals("stream")) {
+      throw ConfigException.invalid(
+          RULES_DRY_RUN, "true", "only read when source=stream (source is " + source() + ")");
+    }
     Map<String, Object> kafka = kafkaProperties();
     kafka.put("key.serializer", StringSerializer.class.getName());
     kafka.put("value.serializer", StringSerializer.class.getName());
@@ -255,7 +309,7 @@ public final class ProducerSettings {
 
   private static void validateHost(Object value) {
     String host = (String) value;
-    if (!host.startsWith("http://") && !host.startsWith("https://")) {
+    if (!host.isEmpty() && !host.startsWith("http://") && !host.startsWith("https://")) {
       throw new IllegalArgumentException("expected an address starting with http:// or https://");
     }
   }
@@ -278,7 +332,27 @@ public final class ProducerSettings {
 
   public String streamHost() {
     String host = config.getString(STREAM_HOST);
+    if (host.isEmpty()) {
+      host = v2() ? "https://api.x.com" : "https://stream.twitter.com";
+    }
     return host.endsWith("/") ? host.substring(0, host.length() - 1) : host;
+  }
+
+  /** Whether the stream is the X API v2 filtered stream. */
+  public boolean v2() {
+    return config.getString(STREAM_API).equals("v2");
+  }
+
+  public int backfillMinutes() {
+    return config.getInt(STREAM_BACKFILL);
+  }
+
+  public Duration rateLimitBackoff() {
+    return config.getDuration(STREAM_RATE_LIMIT_BACKOFF);
+  }
+
+  public boolean rulesDryRun() {
+    return config.getBoolean(RULES_DRY_RUN);
   }
 
   public String credentialsFile() {
@@ -290,6 +364,9 @@ public final class ProducerSettings {
   }
 
   public Duration streamStallTimeout() {
+    if (v2() && !config.isSet(STREAM_STALL_TIMEOUT)) {
+      return Duration.ofSeconds(30);
+    }
     return config.getDuration(STREAM_STALL_TIMEOUT);
   }
 

@@ -33,6 +33,12 @@ final class ProgressReport {
     if (now.limitUndelivered > 0) {
       sb.append(" | undelivered (limit) ").append(now.limitUndelivered);
     }
+    if (now.ruleMismatches > 0) {
+      sb.append(" | rules vs track ").append(now.ruleMismatches);
+    }
+    if (now.duplicates > 0) {
+      sb.append(" | duplicates ").append(now.duplicates);
+    }
     return sb.toString();
   }
 
@@ -84,6 +90,18 @@ final class ProgressReport {
               Locale.ROOT,
               "%nThe service reported %d matching statuses it did not deliver (limit notices).",
               s.limitUndelivered));
+    }
+    if (s.ruleMismatches > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%nPosts whose matching rules and track matching disagreed on the keywords: %d.",
+              s.ruleMismatches));
+    }
+    if (s.duplicates > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT, "%nPosts read twice (backfill) and dropped: %d.", s.duplicates));
     }
     return sb.toString();
   }

@@ -116,6 +116,8 @@ final class StatusFile implements AutoCloseable {
       w.name("notices").value(now.notices());
       w.name("malformed").value(now.malformed());
       w.name("undelivered").value(now.limitUndelivered);
+      w.name("ruleMismatches").value(now.ruleMismatches);
+      w.name("duplicates").value(now.duplicates);
       w.name("inRate").value(ProgressReport.rate(previous, now));
       w.endObject();
     } catch (IOException e) {

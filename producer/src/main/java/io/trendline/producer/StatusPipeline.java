@@ -3,7 +3,10 @@ package io.trendline.producer;
 import io.trendline.common.Keyword;
 import io.trendline.common.StreamMessage;
 import io.trendline.common.TrackMatcher;
+import io.trendline.common.V2Message;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,6 +55,17 @@ final class StatusPipeline {
   private final Map<Keyword, Integer> keywordIndex = new IdentityHashMap<>();
   private long loggedMalformed;
 
+  /** v2: which rules are which keywords; null for a v1 stream or a capture. */
+  private final RulesSync.RuleMap rules;
+
+  /** v2: ids of the posts read lately, oldest first, to drop a backfill's duplicates. */
+  private final Map<String, Boolean> recentIds;
+
+  private long loggedMismatches;
+
+  /** How many post ids are remembered: five minutes of X's 250 posts/s, with room. */
+  static final int RECENT_IDS = 100_000;
+
   private StatusPipeline(Builder b) {
     this.source = b.source;
     this.matcher = b.matcher;
@@ -61,6 +75,16 @@ final class StatusPipeline {
     this.maxMessageBytes = b.maxMessageBytes;
     this.logMalformed = b.logMalformed;
     this.metrics = b.metrics;
+    this.rules = b.rules;
+    this.recentIds =
+        new LinkedHashMap<String, Boolean>(16, 0.75f, false) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_IDS;
+          }
+        };
     for (int i = 0; i < metrics.keywords.size(); i++) {
       keywordIndex.put(metrics.keywords.get(i), i);
     }
@@ -119,6 +143,10 @@ final class StatusPipeline {
   }
 
   void handle(String raw) {
+    if (rules != null) {
+      handleV2(raw);
+      return;
+    }
     metrics.messages.incrementAndGet();
     StreamMessage message = StreamMessage.parse(raw, maxMessageBytes);
     metrics.byKind.incrementAndGet(message.kind().ordinal());
@@ -161,6 +189,100 @@ final class StatusPipeline {
       metrics.matched.incrementAndGet(indexOf(keyword));
       send(keyword.term(), message.raw());
     }
+  }
+
+  /**
+   * One line of the X API v2 filtered stream: a post goes out under each keyword whose rule it
+   * matched (X's {@code matching_rules}), cross-checked with the track matcher; an error object (X
+   * is ending the stream) makes the source reconnect; the rest is counted as for v1.1.
+   */
+  private void handleV2(String raw) {
+    metrics.messages.incrementAndGet();
+    V2Message message = V2Message.parse(raw, maxMessageBytes);
+    switch (message.kind()) {
+      case POST:
+        metrics.byKind.incrementAndGet(StreamMessage.Kind.STATUS.ordinal());
+        publishV2(message);
+        break;
+      case ERROR:
+        metrics.byKind.incrementAndGet(StreamMessage.Kind.DISCONNECT.ordinal());
+        // X ends the stream after it (Hosebird then reconnects); should it not, the stall timeout
+        // does. Asking Hosebird to reconnect here would drop the next connection instead.
+        log.warn("stream error: {}", truncate(message.errors()));
+        break;
+      case MALFORMED:
+      case UNKNOWN:
+        metrics.byKind.incrementAndGet(
+            (message.kind() == V2Message.Kind.MALFORMED
+                    ? StreamMessage.Kind.MALFORMED
+                    : StreamMessage.Kind.UNKNOWN)
+                .ordinal());
+        if (loggedMalformed++ < logMalformed) {
+          log.warn("skipped a {} message: {}", message, truncate(raw.trim()));
+        }
+        break;
+      default:
+        throw new AssertionError(message.kind());
+    }
+  }
+
+  private void publishV2(V2Message message) {
+    if (recentIds.put(message.postId(), Boolean.TRUE) != null) {
+      metrics.duplicates.incrementAndGet();
+      return;
+    }
+    metrics.statuses.incrementAndGet();
+    boolean[] byRules = new boolean[metrics.keywords.size()];
+    for (String[] rule : message.matchingRules()) {
+      Keyword k = rules.keyword(rule[0], rule[1]);
+      if (k != null) {
+        byRules[indexOf(k)] = true;
+      }
+    }
+    boolean[] byTrack = new boolean[byRules.length];
+    for (Keyword k : matcher.match(message.status())) {
+      byTrack[indexOf(k)] = true;
+    }
+    List<Keyword> matched = new ArrayList<>(2);
+    boolean agree = true;
+    for (int i = 0; i < byRules.length; i++) {
+      agree &= byRules[i] == byTrack[i];
+      if (byRules[i]) {
+        matched.add(metrics.keywords.get(i));
+      }
+    }
+    if (!agree) {
+      metrics.ruleMismatches.incrementAndGet();
+      if (loggedMismatches++ < LOG_FAILURES) {
+        log.warn(
+            "post {}: its rules say {}, track matching says {} (a rule that does not say what"
+                + " its keyword means?)",
+            message.postId(),
+            terms(byRules),
+            terms(byTrack));
+      }
+    }
+    if (matched.isEmpty()) {
+      metrics.unmatched.incrementAndGet();
+      if (unmatchedKey != null) {
+        send(unmatchedKey, message.raw());
+      }
+      return;
+    }
+    for (Keyword keyword : matched) {
+      metrics.matched.incrementAndGet(indexOf(keyword));
+      send(keyword.term(), message.raw());
+    }
+  }
+
+  private List<String> terms(boolean[] which) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < which.length; i++) {
+      if (which[i]) {
+        out.add(metrics.keywords.get(i).term());
+      }
+    }
+    return out;
   }
 
   private int indexOf(Keyword keyword) {
@@ -206,6 +328,7 @@ final class StatusPipeline {
     private String unmatchedKey;
     private int maxMessageBytes = StreamMessage.DEFAULT_MAX_BYTES;
     private int logMalformed = DEFAULT_LOG_MALFORMED;
+    private RulesSync.RuleMap rules;
 
     private Builder(MessageSource source, TrackMatcher matcher, ProducerMetrics metrics) {
       this.source = Objects.requireNonNull(source, "source");
@@ -234,6 +357,15 @@ final class StatusPipeline {
     /** Larger messages are counted as malformed and skipped; in bytes, at least 1. */
     Builder maxMessageBytes(int maxMessageBytes) {
       this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /**
+     * Reads the X API v2 filtered stream: posts go out under the keywords of the rules they
+     * matched, as {@code rules} maps them. By default the source speaks v1.1.
+     */
+    Builder v2(RulesSync.RuleMap rules) {
+      this.rules = rules;
       return this;
     }
 

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * reconnects, and a shutdown in mid-stream loses nothing.
  */
 class ProducerIT {
-  private static final String KEYWORDS = "bitcoin,IoT,smart city";
+  static final String KEYWORDS = "bitcoin,IoT,smart city";
   private static Path dir;
   private static KafkaBrokerProcess broker;
 
@@ -317,7 +317,7 @@ class ProducerIT {
     return pb.start();
   }
 
-  private static void awaitLine(Process p, Path out, String regex) throws Exception {
+  static void awaitLine(Process p, Path out, String regex) throws Exception {
     java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
@@ -331,12 +331,17 @@ class ProducerIT {
     throw new AssertionError("no line matching " + regex + " in " + log(out));
   }
 
-  private static String log(Path out) throws Exception {
+  static String log(Path out) throws Exception {
     return Files.exists(out) ? new String(Files.readAllBytes(out), StandardCharsets.UTF_8) : "";
   }
 
   /** Every record now in the topic, read from the beginning to the end offsets. */
   static List<ConsumerRecord<String, String>> readAll(String topic) {
+    return readAll(broker, topic);
+  }
+
+  /** Every record now in the topic of {@code broker}. */
+  static List<ConsumerRecord<String, String>> readAll(KafkaBrokerProcess broker, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -157,7 +157,7 @@ class ProducerRunnerTest {
       StatusFile status) {
     return new ProducerRunner(
         settings,
-        ProducerMain.pipeline(settings, source, producer, settings.maxMessageBytes()),
+        ProducerMain.pipeline(settings, source, producer, settings.maxMessageBytes()).build(),
         status,
         new PrintStream(out, true),
         new PrintStream(err, true),

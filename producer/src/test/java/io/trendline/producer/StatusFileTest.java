@@ -56,7 +56,7 @@ class StatusFileTest {
         "{\"time\":42,\"final\":false,\"messages\":830,\"statuses\":812,"
             + "\"matched\":{\"bitcoin\":501,\"IoT\":220,\"smart city\":0},\"unmatched\":91,"
             + "\"sent\":721,\"acked\":719,\"failed\":2,\"dropped\":13,\"queue\":4,"
-            + "\"notices\":11,\"malformed\":7,\"undelivered\":17,\"inRate\":207.5}",
+            + "\"notices\":11,\"malformed\":7,\"undelivered\":17,\"ruleMismatches\":0,\"duplicates\":0,\"inRate\":207.5}",
         json);
   }
 

@@ -32,7 +32,7 @@ class StatusPipelineTest {
   }
 
   /** Messages from a list; finished when empty. */
-  static final class ListSource implements MessageSource {
+  static class ListSource implements MessageSource {
     final Deque<String> messages;
     boolean stopped;
 

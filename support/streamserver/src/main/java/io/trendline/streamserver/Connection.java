@@ -174,7 +174,7 @@ final class Connection implements Runnable {
         respond(out, 200, "application/json", V2Rules.list(server.rules, server.clock) + "\n");
       } else if (req.method.equals("POST")) {
         V2Rules.Answer a = V2Rules.change(server.rules, req, server.clock);
-        if (a.status != 200) {
+        if (a.status >= 400) {
           server.rejected(a.status);
         }
         server.log("rules " + req.query + ": " + a.log);
