@@ -68,6 +68,13 @@ public final class Demo {
               v -> KeywordList.parse((String) v),
               "Track terms, comma-separated.")
           .define(
+              "api",
+              Type.STRING,
+              "v1",
+              ConfigDef.oneOf("v1", "v2"),
+              "The stream's API between the stream server and the producer: v1 (statuses/filter)"
+                  + " or v2 (the X API v2 filtered stream, with rules and a bearer token).")
+          .define(
               "rate",
               Type.INT,
               "50",
@@ -207,15 +214,21 @@ public final class Demo {
           Arrays.asList("--replay", Paths.get(replay).toAbsolutePath().toString(), "--loop"));
     }
     serverArgs.addAll(Arrays.asList("--rate", String.valueOf(config.getInt("rate"))));
+    String api = config.getString("api");
+    serverArgs.addAll(Arrays.asList("--api", api));
     JavaProcess server =
         start(
             "stream server",
             Arrays.asList("-Xmx256m"),
             serverArgs,
-            Collections.<String, String>emptyMap(),
+            ThrowawayCredentials.streamServerEnvironment(),
             "streamserver.log");
     String streamUrl = server.awaitLine(Pattern.compile("TRENDLINE-STREAM READY (\\S+)"), 60_000);
-    done("at " + streamUrl + (replay.isEmpty() ? ", generating" : ", replaying " + replay));
+    done(
+        "at "
+            + streamUrl
+            + (api.equals("v2") ? " (X API v2)" : "")
+            + (replay.isEmpty() ? ", generating" : ", replaying " + replay));
 
     step("producer");
     JavaProcess producer =
@@ -227,6 +240,8 @@ public final class Demo {
                 layout.producerJar().toString(),
                 "--keywords",
                 keywords,
+                "--stream.api",
+                api,
                 "--stream.host",
                 streamUrl,
                 "--topic",

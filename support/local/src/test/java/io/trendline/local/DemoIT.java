@@ -29,15 +29,24 @@ class DemoIT {
 
   @Test
   void theDemoShowsRankingsThatAddUpAndLeavesNothingRunning() throws Exception {
+    demo("--duration", "40s", "--rate", "40");
+  }
+
+  /** The same through the X API v2 filtered stream: rules synced, posts in v2's shape. */
+  @Test
+  void theDemoRunsThroughTheV2FilteredStreamToo() throws Exception {
+    String output = demo("--api", "v2", "--duration", "30s", "--rate", "40");
+    assertTrue(output.contains("(X API v2)"), output);
+  }
+
+  private static String demo(String... args) throws Exception {
     Path home =
         Paths.get(System.getProperty("trendline.home", "../..")).toAbsolutePath().normalize();
     Path script = home.resolve("scripts/demo.sh");
     assertTrue(Files.isExecutable(script));
-    Process p =
-        new ProcessBuilder("bash", script.toString(), "--duration", "40s", "--rate", "40")
-            .directory(home.toFile())
-            .redirectErrorStream(true)
-            .start();
+    List<String> cmd = new ArrayList<>(Arrays.asList("bash", script.toString()));
+    cmd.addAll(Arrays.asList(args));
+    Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -71,6 +80,7 @@ class DemoIT {
 
     assertTrue(output.contains("Stopped. Logs: "), output);
     assertEquals(new ArrayList<String>(), processesOf(runId), "no component outlives the run");
+    return output;
   }
 
   /** Command lines of live processes started for this run (they carry -Dtrendline.run=ID). */

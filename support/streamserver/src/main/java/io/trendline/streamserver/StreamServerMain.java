@@ -46,6 +46,9 @@ public final class StreamServerMain {
   static final String MAX_RULE_LENGTH = "max-rule-length";
   static final String RATE_LIMIT_WINDOW = "rate-limit-window";
 
+  /** X sends a keep-alive at least every 20 seconds on the v2 filtered stream. */
+  static final Duration V2_KEEPALIVE = Duration.ofSeconds(20);
+
   /** A bearer token v2 requests must carry, from the environment only (never a flag). */
   static final String ENV_BEARER_TOKEN = "TRENDLINE_STREAM_BEARER_TOKEN";
 
@@ -99,7 +102,8 @@ public final class StreamServerMain {
                       "must be more than 0 and less than Hosebird's 60s read timeout");
                 }
               },
-              "Send a blank line after this long without data.")
+              "Send a blank line after this long without data (with --api v2 or both: 20s, as X"
+                  + " does, unless set).")
           .define(
               FAULT,
               Type.LIST,
@@ -254,7 +258,10 @@ public final class StreamServerMain {
         .port(c.getInt(PORT))
         .source(source)
         .rate(c.getDouble(RATE))
-        .keepAlive(c.getDuration(KEEPALIVE))
+        .keepAlive(
+            !c.isSet(KEEPALIVE) && !c.getString(API).equals("v1")
+                ? V2_KEEPALIVE
+                : c.getDuration(KEEPALIVE))
         .faults(FaultPlan.parse(String.join(",", c.getList(FAULT))))
         .requireConsumerKey(c.getString(REQUIRE_CONSUMER_KEY))
         .api(StreamServer.Api.valueOf(c.getString(API).toUpperCase(java.util.Locale.ROOT)))
