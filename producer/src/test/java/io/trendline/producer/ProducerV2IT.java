@@ -170,6 +170,52 @@ class ProducerV2IT {
     }
   }
 
+  /**
+   * A reset can lose what the client had not read yet (as on a real network); a backfill sends the
+   * last minutes again, and the producer keeps each post once.
+   */
+  @Test
+  void aBackfillRecoversWhatAResetLostAndItsDuplicatesAreDropped() throws Exception {
+    ProducerIT.Fixture f = ProducerIT.fixture(20);
+    FaultPlan faults = FaultPlan.builder().resetAfter(11, 1).resetAfter(30, 2).build();
+    try (StreamServer server = v2Server(f.messages).faults(faults).build().start()) {
+      KeywordList keywords = KeywordList.parse(ProducerIT.KEYWORDS);
+      RulesSync.RuleMap map =
+          RulesSync.sync(
+              rules(server), keywords, false, new PrintStream(new ByteArrayOutputStream()));
+      HosebirdSource source =
+          HosebirdSource.v2(
+              server.url(),
+              BearerToken.load("", Collections.singletonMap(BearerToken.ENV, TOKEN)),
+              1000,
+              5,
+              Duration.ofSeconds(2),
+              1,
+              Duration.ofSeconds(1));
+      ProducerMetrics metrics = new ProducerMetrics(keywords);
+      StatusPipeline pipeline =
+          StatusPipeline.builder(source, new TrackMatcher(keywords), metrics).v2(map).build();
+      source.start();
+      Thread runner = new Thread(() -> runQuietly(pipeline));
+      runner.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (metrics.statuses.get() < f.delivered && System.nanoTime() < deadline) {
+        runner.join(50);
+      }
+      pipeline.stop();
+      runner.join(30_000);
+      source.close();
+      Map<String, Integer> counted = new TreeMap<>();
+      for (int i = 0; i < keywords.size(); i++) {
+        counted.put(keywords.get(i).term(), (int) metrics.matched.get(i));
+      }
+      assertEquals(f.expected, counted, "every post once, none lost to the resets");
+      assertEquals(f.delivered, metrics.statuses.get());
+      assertTrue(metrics.duplicates.get() > 0, "the backfills brought posts already read");
+      assertTrue(server.stats().stream(3) != null, "two resets, three streams");
+    }
+  }
+
   @Test
   void theJarSyncsTheRulesLeavesOthersAloneAndNeverShowsTheToken() throws Exception {
     ProducerIT.Fixture f = ProducerIT.fixture(40);

@@ -146,7 +146,8 @@ final class Connection implements Runnable {
         Dialect.v1(new TrackMatcher(keywords)),
         track,
         "track=" + track,
-        delimited != null);
+        delimited != null,
+        0);
   }
 
   // ---- X API v2 ----
@@ -229,6 +230,7 @@ final class Connection implements Runnable {
           "no rules");
       return;
     }
+    int minutes = backfill == null ? 0 : Integer.parseInt(backfill);
     int open = server.openV2Streams.incrementAndGet();
     try {
       if (server.maxV2Streams > 0 && open > server.maxV2Streams) {
@@ -251,10 +253,14 @@ final class Connection implements Runnable {
       stream(
           in,
           out,
-          Dialect.v2(server.rules),
+          Dialect.v2(server.rules, server.recentPosts, server.clock),
           "v2",
-          "v2 with " + server.rules.list().size() + " rules",
-          false);
+          "v2 with "
+              + server.rules.list().size()
+              + " rules"
+              + (minutes > 0 ? ", backfill " + minutes + " min" : ""),
+          false,
+          minutes);
     } finally {
       server.openV2Streams.decrementAndGet();
     }
@@ -407,7 +413,8 @@ final class Connection implements Runnable {
       Dialect dialect,
       String filter,
       String described,
-      boolean delimited)
+      boolean delimited,
+      int backfillMinutes)
       throws IOException {
     long number = server.streamsOpened.incrementAndGet();
     out.write(
@@ -435,11 +442,27 @@ final class Connection implements Runnable {
             + described
             + (delimited ? " delimited=length" : ""));
     server.execute(() -> watchForHangUp(in, s));
+    ChunkedWriter writer = new ChunkedWriter(out, delimited);
+    if (backfillMinutes > 0) {
+      // What v2 streams carried in the last minutes, again, before the live posts: the client
+      // drops by id what it already had.
+      int n = 0;
+      for (Item item :
+          server.recentPosts.since(server.clock.millis() - backfillMinutes * 60_000L)) {
+        byte[] bytes = dialect.again(item);
+        if (bytes != null) {
+          counters.bytesSent(writer.message(bytes));
+          n++;
+        }
+      }
+      writer.flush();
+      server.log("stream " + number + ": backfilled " + n + " posts");
+    }
     Streamer streamer =
         new Streamer(
             number,
             s,
-            new ChunkedWriter(out, delimited),
+            writer,
             dialect,
             counters,
             server.faults.forStream(number),

@@ -27,8 +27,17 @@ abstract class Dialect {
     return new V1(matcher);
   }
 
-  static Dialect v2(RuleSet rules) {
-    return new V2(rules);
+  /**
+   * @param recent where the posts it carries are kept for backfills
+   * @param clock when they were carried
+   */
+  static Dialect v2(RuleSet rules, RecentPosts recent, java.time.Clock clock) {
+    return new V2(rules, recent, clock);
+  }
+
+  /** For a backfill: the post as {@link #status} renders it, without keeping it again. */
+  byte[] again(Item item) {
+    return status(item);
   }
 
   private static final class V1 extends Dialect {
@@ -74,13 +83,26 @@ abstract class Dialect {
 
   private static final class V2 extends Dialect {
     private final RuleSet rules;
+    private final RecentPosts recent;
+    private final java.time.Clock clock;
 
-    V2(RuleSet rules) {
+    V2(RuleSet rules, RecentPosts recent, java.time.Clock clock) {
       this.rules = rules;
+      this.recent = recent;
+      this.clock = clock;
     }
 
     @Override
     byte[] status(Item item) {
+      byte[] bytes = again(item);
+      if (bytes != null) {
+        recent.add(item, clock.millis());
+      }
+      return bytes;
+    }
+
+    @Override
+    byte[] again(Item item) {
       V2Post post = item.v2();
       if (post == null) {
         return null;

@@ -77,6 +77,7 @@ public final class StreamServer implements Closeable {
   final int maxV2Streams;
   final Duration rateLimitWindow;
   final AtomicInteger openV2Streams = new AtomicInteger();
+  final RecentPosts recentPosts = new RecentPosts();
   final Clock clock;
   private final Consumer<String> log;
 

@@ -244,6 +244,36 @@ class StreamServerV2IT {
   }
 
   @Test
+  void aBackfillSendsAgainWhatTheLastMinutesCarried() throws Exception {
+    StreamServer server =
+        start(
+            StreamServer.builder()
+                .source(
+                    MessageSource.of(
+                        Fixtures.status(1, "ferry one"),
+                        Fixtures.status(2, "ferry two"),
+                        Fixtures.status(3, "ferry three")))
+                .faults(FaultPlan.parse("close:2")));
+    add(server, "[{\"value\":\"ferry\"}]", false);
+    try (TestClient c = TestClient.request(server, "GET", STREAM, BEARER, "", false)) {
+      assertEquals("1", id(c.next()));
+      assertEquals("2", id(c.next()));
+      assertNull(c.next());
+    }
+    try (TestClient c =
+        TestClient.request(server, "GET", STREAM + "?backfill_minutes=1", BEARER, "", false)) {
+      assertEquals(200, c.status);
+      assertEquals("1", id(c.next()), "the backfill first");
+      assertEquals("2", id(c.next()));
+      assertEquals("3", id(c.next()), "then the live stream");
+    }
+    try (TestClient c =
+        TestClient.request(server, "GET", STREAM + "?backfill_minutes=6", BEARER, "", false)) {
+      assertEquals(400, c.status, "X takes 0 to 5 minutes");
+    }
+  }
+
+  @Test
   void oneConnectionAtATimeWhenTheServerSaysSo() throws Exception {
     StreamServer server =
         start(
