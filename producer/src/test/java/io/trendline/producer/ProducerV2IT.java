@@ -303,6 +303,46 @@ class ProducerV2IT {
   }
 
   @Test
+  void tooManyConnectionsIsNamedAndOutwaited() throws Exception {
+    ProducerIT.Fixture f = ProducerIT.fixture(4);
+    try (StreamServer server =
+        v2Server(f.messages)
+            .maxV2Streams(1)
+            .rateLimitWindow(Duration.ofSeconds(1))
+            // The holder's stream sends nothing (what it took goes to the next stream).
+            .faults(FaultPlan.parse("stall:0:10m@1"))
+            .build()
+            .start()) {
+      rules(server)
+          .add(Collections.singletonList(new XRules.Rule(null, "anything", "another-app")), false);
+      // Another client holds the one connection the stream allows.
+      java.net.HttpURLConnection holder =
+          (java.net.HttpURLConnection)
+              new java.net.URL(server.url() + "/2/tweets/search/stream").openConnection();
+      holder.setRequestProperty("Authorization", "Bearer " + TOKEN);
+      assertEquals(200, holder.getResponseCode());
+      Path out = dir.resolve("too-many.out");
+      Process p = startJar(server.url(), out, "--report.interval", "300ms");
+      try {
+        ProducerIT.awaitLine(p, out, "too many connections for this app");
+      } finally {
+        holder.disconnect();
+      }
+      int expected = 0;
+      for (int n : f.expected.values()) {
+        expected += n;
+      }
+      ProducerIT.awaitLine(p, out, "acked " + expected + " ");
+      p.destroy();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      String log = ProducerIT.log(out);
+      assertEquals(0, p.exitValue(), log);
+      assertTrue(log.contains("reconnecting in"), log);
+      assertTrue(log.contains("until the rate limit resets (too many connections)"), log);
+    }
+  }
+
+  @Test
   void aRefusedTokenStopsAtOnceWithACredentialsError() throws Exception {
     try (StreamServer server = v2Server(Collections.<String>emptyList()).build().start()) {
       Path out = dir.resolve("401.out");
