@@ -67,11 +67,13 @@ final class HosebirdSource implements MessageSource {
   private volatile boolean stopped;
   private volatile boolean started;
 
-  /** The v2 stream's query: the fields and expansions matching and the consumer's users need. */
-  static final String V2_QUERY =
-      "tweet.fields=created_at,lang,author_id,entities,note_tweet,referenced_tweets"
-          + "&expansions=author_id,referenced_tweets.id,referenced_tweets.id.author_id"
-          + "&user.fields=username,name";
+  /** The v2 stream's fields and expansions: what matching and the consumer's users need. */
+  static final String V2_TWEET_FIELDS =
+      "created_at,lang,author_id,entities,note_tweet,referenced_tweets";
+
+  static final String V2_EXPANSIONS =
+      "author_id,referenced_tweets.id,referenced_tweets.id.author_id";
+  static final String V2_USER_FIELDS = "username,name";
 
   static final String V2_PATH = "/2/tweets/search/stream";
 
@@ -98,7 +100,8 @@ final class HosebirdSource implements MessageSource {
         queueCapacity,
         retries,
         stallTimeout,
-        Duration.ZERO);
+        Duration.ZERO,
+        () -> {});
   }
 
   /**
@@ -115,25 +118,32 @@ final class HosebirdSource implements MessageSource {
       Duration stallTimeout,
       int backfillMinutes,
       Duration rateLimitBackoff) {
-    String uri =
-        V2_PATH
-            + "?"
-            + V2_QUERY
-            + (backfillMinutes > 0 ? "&backfill_minutes=" + backfillMinutes : "");
+    RawEndpoint endpoint = new RawEndpoint(V2_PATH, "GET");
+    endpoint.addQueryParameter("tweet.fields", V2_TWEET_FIELDS);
+    endpoint.addQueryParameter("expansions", V2_EXPANSIONS);
+    endpoint.addQueryParameter("user.fields", V2_USER_FIELDS);
+    // Not on the first connection (a restarted producer would read again what the last one
+    // sent): on every reconnection once a connection was made.
+    Runnable onConnected =
+        backfillMinutes > 0
+            ? () ->
+                endpoint.addQueryParameter("backfill_minutes", Integer.toString(backfillMinutes))
+            : () -> {};
     XStreamAuth auth = new XStreamAuth(token);
     return new HosebirdSource(
         host,
         V2_PATH,
         "check TWITTER_BEARER_TOKEN or bearer.token in the credentials file, and that the app's"
             + " access level includes the filtered stream",
-        new RawEndpoint(uri, "GET"),
+        endpoint,
         auth,
         auth,
         true,
         queueCapacity,
         retries,
         stallTimeout,
-        rateLimitBackoff);
+        rateLimitBackoff,
+        onConnected);
   }
 
   private HosebirdSource(
@@ -147,7 +157,8 @@ final class HosebirdSource implements MessageSource {
       int queueCapacity,
       int retries,
       Duration stallTimeout,
-      Duration rateLimitBackoff) {
+      Duration rateLimitBackoff,
+      Runnable onConnected) {
     this.host = host;
     this.path = path;
     this.credentialsHint = credentialsHint;
@@ -174,7 +185,8 @@ final class HosebirdSource implements MessageSource {
               rateLimitBackoff,
               Clock.systemUTC(),
               ms -> stopping.await(ms, TimeUnit.MILLISECONDS),
-              line -> log.info("{}", line));
+              line -> log.info("{}", line),
+              onConnected);
       builder.reconnectionManager(backoff);
     } else {
       builder.retries(retries);

@@ -24,7 +24,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * which runs it, reports progress, handles SIGINT/SIGTERM and closes what it was handed.
  *
  * <p>Exit codes: 0 done, 1 a runtime failure (the stream refused us, records failed: see {@link
- * ProducerRunner}), 2 a configuration error, 3 Kafka unusable at start-up.
+ * ProducerRunner}; the v2 rules endpoint unusable), 2 a configuration error (also: X refused the
+ * bearer token or every rule at start-up), 3 Kafka unusable at start-up. With {@code stream.api=v2}
+ * the rules are synced once Kafka is confirmed, before the stream is opened.
  */
 public final class ProducerMain {
   private ProducerMain() {}
@@ -55,7 +57,8 @@ public final class ProducerMain {
           "usage: java -jar trendline-producer.jar --keywords TERM[,TERM...] [--key value]...");
       out.println();
       out.println(
-          "Reads statuses/filter (or a capture), sends one Kafka record per matched keyword.");
+          "Reads the X API v2 filtered stream or statuses/filter (or a capture), sends one Kafka"
+              + " record per matched keyword.");
       out.println("Settings: defaults < --config FILE < TRENDLINE_PRODUCER_* env < flags.\n");
       out.println("  --config FILE\n      A properties file with any of the keys below.");
       out.print(ProducerSettings.help());
@@ -85,44 +88,13 @@ public final class ProducerMain {
     if (!changed.isEmpty()) {
       err.print("Settings:\n" + changed);
     }
-    if (token != null) {
-      XRules client = new XRules(settings.streamHost(), token, settings.startupTimeout());
-      int failed = 0;
-      try {
-        rules = RulesSync.sync(client, settings.keywords(), settings.rulesDryRun(), err);
-      } catch (XRules.RulesException e) {
-        err.println("error: " + e.getMessage());
-        failed = e.status == 401 || e.status == 403 ? 2 : 1;
+    if (token != null && settings.rulesDryRun()) {
+      // The plan only: no Kafka, no stream.
+      int code = syncRules(settings, token, err, true).exit;
+      if (status != null) {
+        status.close();
       }
-      if (failed == 0 && settings.rulesDryRun()) {
-        err.println(
-            rules.refused() == 0
-                ? "Rules dry run: nothing changed; X would accept every rule."
-                : "Rules dry run: nothing changed; X would refuse "
-                    + rules.refused()
-                    + " of the rules (above).");
-        failed = rules.refused() == 0 ? -1 : 2;
-      } else if (failed == 0 && rules.size() == 0) {
-        err.println(
-            "error: no rule of the producer's is on the stream (X refused them all, above):"
-                + " there is nothing to read");
-        failed = 2;
-      }
-      if (failed != 0) {
-        if (status != null) {
-          status.close();
-        }
-        return Math.max(failed, 0);
-      }
-      source =
-          HosebirdSource.v2(
-              settings.streamHost(),
-              token,
-              settings.queueCapacity(),
-              settings.streamRetries(),
-              settings.streamStallTimeout(),
-              settings.backfillMinutes(),
-              settings.rateLimitBackoff());
+      return code;
     }
 
     Producer<String, String> producer = null;
@@ -162,6 +134,29 @@ public final class ProducerMain {
         abandon(source, status);
         return 1;
       }
+    }
+    if (token != null) {
+      // After Kafka is confirmed: a run that cannot write does not change the stream's rules.
+      SyncResult synced = syncRules(settings, token, err, false);
+      if (synced.rules == null) {
+        if (producer != null) {
+          producer.close();
+        }
+        if (status != null) {
+          status.close();
+        }
+        return synced.exit;
+      }
+      rules = synced.rules;
+      source =
+          HosebirdSource.v2(
+              settings.streamHost(),
+              token,
+              settings.queueCapacity(),
+              settings.streamRetries(),
+              settings.streamStallTimeout(),
+              settings.backfillMinutes(),
+              settings.rateLimitBackoff());
     }
     return new ProducerRunner(
             settings,
@@ -234,9 +229,55 @@ public final class ProducerMain {
     }
   }
 
+  /** The rules on the stream, or why there are none: the exit code. */
+  private static final class SyncResult {
+    final RulesSync.RuleMap rules;
+    final int exit;
+
+    SyncResult(RulesSync.RuleMap rules, int exit) {
+      this.rules = rules;
+      this.exit = exit;
+    }
+  }
+
+  /**
+   * Brings the stream's rules in line with the keywords (or, in a dry run, says how it would). Exit
+   * codes: 0 for a dry run X would accept whole; 2 when X refuses the token (401/403), every rule,
+   * or, in a dry run, any rule; 1 when the endpoint cannot be used.
+   */
+  private static SyncResult syncRules(
+      ProducerSettings settings, BearerToken token, PrintStream err, boolean dryRun) {
+    XRules client = new XRules(settings.streamHost(), token, settings.startupTimeout());
+    RulesSync.RuleMap rules;
+    try {
+      rules = RulesSync.sync(client, settings.keywords(), dryRun, err);
+    } catch (XRules.RulesException e) {
+      err.println("error: " + e.getMessage());
+      return new SyncResult(null, e.status == 401 || e.status == 403 ? 2 : 1);
+    }
+    if (dryRun) {
+      err.println(
+          rules.refused() == 0
+              ? "Rules dry run: nothing changed; X would accept every rule."
+              : "Rules dry run: nothing changed; X would refuse "
+                  + rules.refused()
+                  + " of the rules (above).");
+      return new SyncResult(null, rules.refused() == 0 ? 0 : 2);
+    }
+    if (rules.size() == 0) {
+      err.println(
+          "error: no rule of the producer's is on the stream (X refused them all, above):"
+              + " there is nothing to read");
+      return new SyncResult(null, 2);
+    }
+    return new SyncResult(rules, 0);
+  }
+
   /** Closes what start-up opened, when it fails before the runner takes them over. */
   private static void abandon(MessageSource source, StatusFile status) {
-    source.close();
+    if (source != null) {
+      source.close();
+    }
     if (status != null) {
       status.close();
     }

@@ -73,8 +73,8 @@ public final class ProducerSettings {
               Type.STRING,
               "stream",
               ConfigDef.oneOf("stream", "file", "stdin"),
-              "Where messages come from: stream (Hosebird on statuses/filter), file (JSON lines"
-                  + " of a capture, see input) or stdin (JSON lines).")
+              "Where messages come from: stream (Hosebird on the stream of stream.api), file"
+                  + " (JSON lines of a v1.1 capture, see input) or stdin (JSON lines).")
           .define(INPUT, Type.STRING, "", "The JSON-lines file to read when source=file.")
           .define(
               STREAM_API,
@@ -112,8 +112,9 @@ public final class ProducerSettings {
               Type.INT,
               "5",
               ConfigDef.between(0, 1000),
-              "Reconnection attempts after HTTP 4xx answers (420, 429) before giving up; 5xx"
-                  + " answers and disconnects are retried without limit, with back-off.")
+              "Reconnection attempts in a row after HTTP 4xx answers (420, 429; with v2 also 409"
+                  + " and too many connections) before giving up; 5xx answers and disconnects are"
+                  + " retried without limit, with back-off.")
           .define(
               STREAM_STALL_TIMEOUT,
               Type.DURATION,

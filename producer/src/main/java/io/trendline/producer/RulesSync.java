@@ -47,6 +47,11 @@ final class RulesSync {
       return k != null ? k : tag == null ? null : byTag.get(tag);
     }
 
+    /** Whether {@code k} has a rule on the stream (X refused none of it). */
+    boolean covers(Keyword k) {
+      return byId.containsValue(k);
+    }
+
     /** Rules of ours (or equal to ours) on the stream. */
     int size() {
       return byId.size();
@@ -155,59 +160,86 @@ final class RulesSync {
     }
     if (!p.add.isEmpty()) {
       XRules.Result result = client.add(p.add, dryRun);
-      Set<String> refusedValues = new HashSet<>();
-      for (XRules.Refusal r : result.refused) {
-        if (r.value != null) {
-          refusedValues.add(r.value);
-        }
-      }
-      List<XRules.Rule> valid = new ArrayList<>();
-      for (XRules.Rule r : p.add) {
-        XRules.Refusal refusal = refusalOf(result, r.value);
-        if (refusal == null) {
-          valid.add(r);
-          out.println("  add " + printable(r));
-        } else if (refusal.duplicate() && refusal.id != null) {
-          // Someone else's rule with the very same value: its matches are this keyword's.
-          map.put(refusal.id, byTag.get(r.tag));
-          out.println(
-              "  not added "
-                  + printable(r)
-                  + ": a rule with the same value is already there (id "
-                  + refusal.id
-                  + ", not ours); its matches count for "
-                  + Printable.keyword(byTag.get(r.tag).term()));
-        } else {
-          map.refused++;
-          out.println(
-              "  refused "
-                  + printable(r)
-                  + ": "
-                  + refusal.title
-                  + (refusal.detail.isEmpty() ? "" : ": " + Printable.of(refusal.detail, 300)));
-        }
-      }
-      for (XRules.Refusal r : result.refused) {
-        if (r.value == null) {
-          map.refused++;
-          out.println("  refused: " + r.title + ": " + Printable.of(r.detail, 300));
-        }
-      }
-      List<XRules.Rule> created = result.created;
-      boolean allOrNothing =
-          result.created.isEmpty() && valid.size() > 0 && !result.refused.isEmpty();
-      if (allOrNothing) {
+      List<XRules.Rule> notCreated = refusals(result, p.add, byTag, map, out);
+      List<XRules.Rule> created = new ArrayList<>(result.created);
+      if (created.isEmpty() && !notCreated.isEmpty() && anInvalidRule(result)) {
         // X creates none of a request's rules when one is invalid: send the valid ones again.
-        created = valid.isEmpty() ? created : client.add(valid, dryRun).created;
+        XRules.Result second = client.add(notCreated, dryRun);
+        refusals(second, notCreated, byTag, map, out);
+        created.addAll(second.created);
       }
       for (XRules.Rule r : created) {
         Keyword k = byTag.get(r.tag);
-        if (k != null && r.id != null) {
+        if (k == null) {
+          continue;
+        }
+        if (r.id != null && !dryRun) {
           map.put(r.id, k);
         }
+        out.println((dryRun ? "  would add " : "  add ") + printable(r));
       }
     }
     return map;
+  }
+
+  /**
+   * Reports each refusal of an add, one line each, adopting a rule with the same value that is not
+   * ours; returns the rules of {@code asked} that were neither refused nor created.
+   */
+  private static List<XRules.Rule> refusals(
+      XRules.Result result,
+      List<XRules.Rule> asked,
+      Map<String, Keyword> byTag,
+      RuleMap map,
+      PrintStream out) {
+    Set<String> created = new HashSet<>();
+    for (XRules.Rule r : result.created) {
+      created.add(r.value);
+    }
+    List<XRules.Rule> rest = new ArrayList<>();
+    for (XRules.Rule r : asked) {
+      XRules.Refusal refusal = refusalOf(result, r.value);
+      if (refusal == null) {
+        if (!created.contains(r.value)) {
+          rest.add(r);
+        }
+      } else if (refusal.duplicate() && refusal.id != null) {
+        // Someone else's rule with the very same value: its matches are this keyword's.
+        map.put(refusal.id, byTag.get(r.tag));
+        out.println(
+            "  not added "
+                + printable(r)
+                + ": a rule with the same value is already there (id "
+                + refusal.id
+                + ", not ours); its matches count for "
+                + Printable.keyword(byTag.get(r.tag).term()));
+      } else {
+        map.refused++;
+        out.println(
+            "  refused "
+                + printable(r)
+                + ": "
+                + refusal.title
+                + (refusal.detail.isEmpty() ? "" : ": " + Printable.of(refusal.detail, 300)));
+      }
+    }
+    for (XRules.Refusal r : result.refused) {
+      if (r.value == null) {
+        map.refused++;
+        out.println("  refused: " + r.title + ": " + Printable.of(r.detail, 300));
+      }
+    }
+    return rest;
+  }
+
+  /** Whether X refused one of the rules itself (not a duplicate, not the whole request). */
+  private static boolean anInvalidRule(XRules.Result result) {
+    for (XRules.Refusal r : result.refused) {
+      if (r.value != null && !r.duplicate()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static XRules.Refusal refusalOf(XRules.Result result, String value) {

@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * source → classify → publish. Takes each message from a {@link MessageSource}, classifies it
- * ({@link StreamMessage}), decides which keywords a status matches ({@link TrackMatcher}) and sends
- * one record per matched keyword: key = the keyword as configured, value = the status JSON as
- * received. Unmatched statuses are counted and, when an unmatched key is set, sent under it;
- * notices are counted ({@code limit} notices' undelivered counts kept); malformed and unknown
- * messages are counted and the first few logged, truncated.
+ * ({@link StreamMessage}; for the X API v2, {@link V2Message} and the post's {@code
+ * matching_rules}: see {@link Builder#v2}), decides which keywords a status matches ({@link
+ * TrackMatcher}) and sends one record per matched keyword: key = the keyword as configured, value =
+ * the status JSON as received. Unmatched statuses are counted and, when an unmatched key is set,
+ * sent under it; notices are counted ({@code limit} notices' undelivered counts kept); malformed
+ * and unknown messages are counted and the first few logged, truncated.
  *
  * <p>{@link #run()} runs on one thread until the source is finished, then flushes the producer;
  * {@link #stop()} may be called from any thread and makes {@code run} drain what the source already
@@ -241,7 +242,8 @@ final class StatusPipeline {
     }
     boolean[] byTrack = new boolean[byRules.length];
     for (Keyword k : matcher.match(message.status())) {
-      byTrack[indexOf(k)] = true;
+      // A keyword whose rule X refused matches nothing on the stream: no disagreement there.
+      byTrack[indexOf(k)] = rules.covers(k);
     }
     List<Keyword> matched = new ArrayList<>(2);
     boolean agree = true;

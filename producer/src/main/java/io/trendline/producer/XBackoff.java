@@ -10,8 +10,8 @@ import java.util.function.Consumer;
  * network error, linearly from 250 ms by 250 ms up to 16 s; after an HTTP error, exponentially from
  * 5 s up to 320 s; after an HTTP 429, until the rate limit's reset time when X sends one, else
  * exponentially from a minute (the {@code stream.rate.limit.backoff} setting). An established
- * connection resets every count. 4xx answers are retried {@code retries} times, then the client
- * stops. Used by Hosebird's one connection thread only.
+ * connection resets every count (and runs {@code onConnected}). 4xx answers are retried {@code
+ * retries} times, then the client stops. Used by Hosebird's one connection thread only.
  */
 final class XBackoff implements ReconnectionManager {
   static final long LINEAR_STEP_MS = 250;
@@ -33,6 +33,7 @@ final class XBackoff implements ReconnectionManager {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Consumer<String> log;
+  private final Runnable onConnected;
   private int linear;
   private int http;
   private int rateLimited;
@@ -44,13 +45,15 @@ final class XBackoff implements ReconnectionManager {
       Duration rateLimitFirst,
       Clock clock,
       Sleeper sleeper,
-      Consumer<String> log) {
+      Consumer<String> log,
+      Runnable onConnected) {
     this.answers = answers;
     this.retries = retries;
     this.rateLimitFirstMs = rateLimitFirst.toMillis();
     this.clock = clock;
     this.sleeper = sleeper;
     this.log = log;
+    this.onConnected = onConnected;
   }
 
   @Override
@@ -102,8 +105,10 @@ final class XBackoff implements ReconnectionManager {
     return 0;
   }
 
+  /** Hosebird calls this once a connection is established. */
   @Override
   public void resetCounts() {
+    onConnected.run();
     linear = 0;
     http = 0;
     rateLimited = 0;

@@ -29,6 +29,9 @@ final class XRules {
   static final String PATH = "/2/tweets/search/stream/rules";
   private static final int MAX_BODY = 4 << 20;
 
+  /** Pages of 1,000 rules: far more than any access level holds. */
+  private static final int MAX_PAGES = 1000;
+
   /** A rule: value and tag, and its id once X has one. Immutable. */
   static final class Rule {
     final String id;
@@ -98,13 +101,24 @@ final class XRules {
   List<Rule> list() throws RulesException {
     List<Rule> rules = new ArrayList<>();
     String next = null;
+    java.util.Set<String> tokens = new java.util.HashSet<>();
     do {
+      if (next != null && (!tokens.add(next) || tokens.size() > MAX_PAGES)) {
+        throw new RulesException(
+            0, "the rules endpoint " + base + " keeps answering more pages; giving up");
+      }
       String query = "?max_results=1000" + (next == null ? "" : "&pagination_token=" + enc(next));
       JsonObject page = call("GET", query, null);
-      rules.addAll(rules(page.get("data")));
-      JsonElement meta = page.get("meta");
-      next =
-          meta != null && meta.isJsonObject() ? string(meta.getAsJsonObject(), "next_token") : null;
+      try {
+        rules.addAll(rules(page.get("data")));
+        JsonElement meta = page.get("meta");
+        next =
+            meta != null && meta.isJsonObject()
+                ? string(meta.getAsJsonObject(), "next_token")
+                : null;
+      } catch (RuntimeException e) {
+        throw unknownShape(e);
+      }
     } while (next != null);
     return rules;
   }
@@ -121,7 +135,7 @@ final class XRules {
     }
     JsonObject body = new JsonObject();
     body.add("add", list);
-    return result(call("POST", dryRun ? "?dry_run=true" : "", body.toString()));
+    return parsed(call("POST", dryRun ? "?dry_run=true" : "", body.toString()));
   }
 
   Result delete(List<String> ids, boolean dryRun) throws RulesException {
@@ -133,7 +147,25 @@ final class XRules {
     delete.add("ids", list);
     JsonObject body = new JsonObject();
     body.add("delete", delete);
-    return result(call("POST", dryRun ? "?dry_run=true" : "", body.toString()));
+    return parsed(call("POST", dryRun ? "?dry_run=true" : "", body.toString()));
+  }
+
+  /** The answer read, or a {@link RulesException} when it is not in the shape X documents. */
+  private Result parsed(JsonObject answer) throws RulesException {
+    try {
+      return result(answer);
+    } catch (RuntimeException e) {
+      throw unknownShape(e);
+    }
+  }
+
+  private RulesException unknownShape(RuntimeException e) {
+    return new RulesException(
+        0,
+        "the rules endpoint "
+            + base
+            + " answered in an unknown shape: "
+            + Printable.firstLine(String.valueOf(e.getMessage())));
   }
 
   private static Result result(JsonObject answer) {
@@ -172,7 +204,10 @@ final class XRules {
       JsonElement summary = meta.getAsJsonObject().get("summary");
       if (summary != null && summary.isJsonObject()) {
         JsonElement deleted = summary.getAsJsonObject().get("deleted");
-        r.deleted = deleted != null && deleted.isJsonPrimitive() ? deleted.getAsInt() : 0;
+        r.deleted =
+            deleted != null && deleted.isJsonPrimitive() && deleted.getAsJsonPrimitive().isNumber()
+                ? deleted.getAsInt()
+                : 0;
       }
     }
     return r;
@@ -222,11 +257,8 @@ final class XRules {
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       String text = in == null ? "" : read(in);
       JsonObject json = parse(text);
-      if (status / 100 == 2 && json != null) {
-        return json;
-      }
-      if (status == 400 && json != null && json.has("meta")) {
-        return json; // refused rules, listed in errors
+      if (json != null && (status / 100 == 2 || (status == 400 && json.has("meta")))) {
+        return json; // a 400 with meta lists refused rules in errors
       }
       throw new RulesException(status, describe(method, status, c, json, text));
     } catch (IOException e) {

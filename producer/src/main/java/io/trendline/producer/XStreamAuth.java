@@ -5,15 +5,16 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.twitter.hbc.httpclient.auth.Authentication;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpResponse;
 import org.apache.http.client.methods.HttpUriRequest;
-import org.apache.http.entity.BufferedHttpEntity;
+import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.impl.client.AbstractHttpClient;
-import org.apache.http.util.EntityUtils;
 
 /**
  * Hosebird's authentication for the X API v2: each request carries {@code Authorization: Bearer
@@ -105,28 +106,44 @@ final class XStreamAuth implements Authentication {
     String detail = null;
     String issue = null;
     HttpEntity entity = response.getEntity();
-    if (entity != null
-        && entity.getContentLength() >= 0
-        && entity.getContentLength() <= MAX_ERROR_BODY) {
-      BufferedHttpEntity buffered = new BufferedHttpEntity(entity);
-      response.setEntity(buffered);
-      String text = EntityUtils.toString(buffered, StandardCharsets.UTF_8);
+    if (entity != null && entity.getContentLength() <= MAX_ERROR_BODY) {
+      // Read at most MAX_ERROR_BODY bytes (a chunked body has no length), and put them back.
+      byte[] body = readBounded(entity);
+      response.setEntity(new ByteArrayEntity(body));
+      String text = new String(body, StandardCharsets.UTF_8).trim();
+      JsonElement e = null;
       try {
-        JsonElement e = JsonParser.parseString(text);
-        if (e.isJsonObject()) {
-          JsonObject o = e.getAsJsonObject();
-          title = string(o, "title");
-          detail = string(o, "detail");
-          issue = string(o, "connection_issue");
-          if (detail == null) {
-            detail = string(o, "reason");
-          }
+        e = JsonParser.parseString(text);
+      } catch (JsonParseException ex) {
+        e = null;
+      }
+      if (e != null && e.isJsonObject()) {
+        JsonObject o = e.getAsJsonObject();
+        title = string(o, "title");
+        detail = string(o, "detail");
+        issue = string(o, "connection_issue");
+        if (detail == null) {
+          detail = string(o, "reason");
         }
-      } catch (JsonParseException e) {
-        detail = text.length() > 200 ? text.substring(0, 200) : text.trim();
+      } else if (!text.isEmpty()) {
+        detail = text.length() > 200 ? text.substring(0, 200) : text;
       }
     }
     lastRefusal = new Refusal(status, reset, title, detail, issue);
+  }
+
+  private static byte[] readBounded(HttpEntity entity) throws IOException {
+    try (InputStream in = entity.getContent()) {
+      if (in == null) {
+        return new byte[0];
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      for (int n; out.size() < MAX_ERROR_BODY && (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, Math.min(n, MAX_ERROR_BODY - out.size()));
+      }
+      return out.toByteArray();
+    }
   }
 
   private static String string(JsonObject o, String field) {

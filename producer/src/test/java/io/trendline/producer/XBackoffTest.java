@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class XBackoffTest {
   private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
   private final List<Long> waits = new ArrayList<>();
+  private int connected;
   private final XStreamAuth answers =
       new XStreamAuth(BearerToken.load("", Collections.singletonMap(BearerToken.ENV, "t0ken")));
 
@@ -31,7 +33,8 @@ class XBackoffTest {
         Duration.ofMinutes(1),
         Clock.fixed(NOW, ZoneOffset.UTC),
         waits::add,
-        line -> {});
+        line -> {},
+        () -> connected++);
   }
 
   private void answer(int status, String resetHeader, String body) throws Exception {
@@ -102,6 +105,17 @@ class XBackoffTest {
         "ConnectionException: This stream is currently at the maximum allowed connection limit."
             + " (TooManyConnections)",
         r.describe());
+    answer(403, null, "Forbidden");
+    assertEquals("Forbidden", answers.lastRefusal().describe(), "plain text is kept too");
+    BasicHttpResponse chunked = new BasicHttpResponse(HttpVersion.HTTP_1_1, 429, "x");
+    org.apache.http.entity.InputStreamEntity stream =
+        new org.apache.http.entity.InputStreamEntity(
+            new java.io.ByteArrayInputStream(
+                "{\"connection_issue\":\"TooManyConnections\"}".getBytes(StandardCharsets.UTF_8)),
+            -1);
+    chunked.setEntity(stream);
+    answers.watch(chunked);
+    assertTrue(answers.lastRefusal().tooManyConnections(), "a body of unknown length is read");
     answer(403, null, "<html>forbidden</html>");
     assertFalse(answers.lastRefusal().tooManyConnections());
     assertEquals("<html>forbidden</html>", answers.lastRefusal().describe());
@@ -117,5 +131,6 @@ class XBackoffTest {
     assertFalse(b.shouldReconnectOn400s());
     b.resetCounts();
     assertTrue(b.shouldReconnectOn400s());
+    assertEquals(1, connected, "a connection made is told on");
   }
 }

@@ -147,7 +147,8 @@ final class Connection implements Runnable {
         track,
         "track=" + track,
         delimited != null,
-        0);
+        0,
+        () -> {});
   }
 
   // ---- X API v2 ----
@@ -232,6 +233,16 @@ final class Connection implements Runnable {
     }
     int minutes = backfill == null ? 0 : Integer.parseInt(backfill);
     int open = server.openV2Streams.incrementAndGet();
+    java.util.concurrent.atomic.AtomicBoolean released =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    // Released as the stream ends, before its stats say so: a client that saw it closed may
+    // connect again at once.
+    Runnable release =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            server.openV2Streams.decrementAndGet();
+          }
+        };
     try {
       if (server.maxV2Streams > 0 && open > server.maxV2Streams) {
         server.rejected(429);
@@ -260,9 +271,10 @@ final class Connection implements Runnable {
               + " rules"
               + (minutes > 0 ? ", backfill " + minutes + " min" : ""),
           false,
-          minutes);
+          minutes,
+          release);
     } finally {
-      server.openV2Streams.decrementAndGet();
+      release.run();
     }
   }
 
@@ -414,7 +426,8 @@ final class Connection implements Runnable {
       String filter,
       String described,
       boolean delimited,
-      int backfillMinutes)
+      int backfillMinutes,
+      Runnable onEnd)
       throws IOException {
     long number = server.streamsOpened.incrementAndGet();
     out.write(
@@ -443,21 +456,6 @@ final class Connection implements Runnable {
             + (delimited ? " delimited=length" : ""));
     server.execute(() -> watchForHangUp(in, s));
     ChunkedWriter writer = new ChunkedWriter(out, delimited);
-    if (backfillMinutes > 0) {
-      // What v2 streams carried in the last minutes, again, before the live posts: the client
-      // drops by id what it already had.
-      int n = 0;
-      for (Item item :
-          server.recentPosts.since(server.clock.millis() - backfillMinutes * 60_000L)) {
-        byte[] bytes = dialect.again(item);
-        if (bytes != null) {
-          counters.bytesSent(writer.message(bytes));
-          n++;
-        }
-      }
-      writer.flush();
-      server.log("stream " + number + ": backfilled " + n + " posts");
-    }
     Streamer streamer =
         new Streamer(
             number,
@@ -476,7 +474,12 @@ final class Connection implements Runnable {
             server.delivered);
     String reason;
     try {
+      if (backfillMinutes > 0) {
+        backfill(writer, dialect, counters, number, backfillMinutes);
+      }
       reason = streamer.run();
+    } catch (IOException e) {
+      reason = "write failed: " + e.getMessage();
     } catch (InterruptedException e) {
       reason = "server stopped";
     }
@@ -485,6 +488,7 @@ final class Connection implements Runnable {
     }
     int requeued = server.hub.unsubscribe(s, streamer.undelivered, reason);
     counters.requeued(requeued);
+    onEnd.run();
     closeQuietly();
     entry.closed(reason, server.clock.millis());
     server.log(
@@ -500,6 +504,26 @@ final class Connection implements Runnable {
             + counters.noticesSent.get()
             + " requeued="
             + counters.requeued.get());
+  }
+
+  /**
+   * What v2 streams carried in the last minutes, again, before the live posts (the client drops by
+   * id what it already had). The shared cursor never moves while no stream is open, so these are
+   * the posts a client may have missed: those it had not read when its connection broke.
+   */
+  private void backfill(
+      ChunkedWriter writer, Dialect dialect, Counters counters, long number, int minutes)
+      throws IOException {
+    int n = 0;
+    for (Item item : server.recentPosts.since(server.clock.millis() - minutes * 60_000L)) {
+      byte[] bytes = dialect.again(item);
+      if (bytes != null) {
+        counters.bytesSent(writer.message(bytes));
+        n++;
+      }
+    }
+    writer.flush();
+    server.log("stream " + number + ": backfilled " + n + " posts");
   }
 
   /** The client sends nothing after its request: end of input means it hung up. */

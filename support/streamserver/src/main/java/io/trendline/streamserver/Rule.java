@@ -167,9 +167,13 @@ final class Rule {
 
   // ---- Parsing ----
 
+  /** Deeper nesting is refused (and the parser's recursion stays bounded). */
+  static final int MAX_DEPTH = 20;
+
   private static final class Parser {
     final List<String> tokens;
     int pos;
+    int depth;
 
     Parser(List<String> tokens) {
       this.tokens = tokens;
@@ -219,9 +223,13 @@ final class Rule {
     Node unary() throws Invalid {
       String t = tokens.get(pos);
       if (t.equals("(")) {
+        if (++depth > MAX_DEPTH) {
+          throw new Invalid("Groups are nested more than " + MAX_DEPTH + " deep.");
+        }
         pos++;
         Node inner = or();
         expect(")");
+        depth--;
         return inner;
       }
       if (t.equals("-")) {
@@ -231,6 +239,9 @@ final class Rule {
         throw new Invalid("A lone '-' negates nothing.");
       }
       if (t.startsWith("-")) {
+        if (t.startsWith("--")) {
+          throw new Invalid("A term can be negated once: " + t);
+        }
         pos++;
         return new Not(atom(t.substring(1)));
       }

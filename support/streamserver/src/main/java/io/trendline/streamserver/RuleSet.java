@@ -15,8 +15,8 @@ import java.util.Set;
  *
  * <p>As X does: an add request with any invalid rule (syntax, length, over the rule cap) creates
  * none of its rules; a rule whose value is already there is not created again ({@code
- * DuplicateRule}) while the others are; a delete of an unknown id deletes nothing for it. A dry run
- * answers the same and changes nothing.
+ * DuplicateRule}, counted invalid) while the others are; a delete of an unknown id deletes nothing
+ * for it. A dry run answers the same and changes nothing.
  */
 final class RuleSet {
   /** One rule as stored. Immutable. */
@@ -113,6 +113,7 @@ final class RuleSet {
     }
     List<Entry> toCreate = new ArrayList<>();
     Set<String> inRequest = new HashSet<>();
+    int refusedBySyntax = 0;
     for (String[] vt : add) {
       String value = vt[0];
       Rule rule;
@@ -120,6 +121,7 @@ final class RuleSet {
         rule = Rule.parse(value, maxLength);
       } catch (Rule.Invalid e) {
         c.invalid++;
+        refusedBySyntax++;
         c.problems.add(
             new Problem(
                 value,
@@ -129,9 +131,9 @@ final class RuleSet {
                 e.getMessage()));
         continue;
       }
-      c.valid++;
       Entry existing = byValue.get(value);
       if (existing != null || !inRequest.add(value)) {
+        c.invalid++; // as X counts a duplicate
         c.problems.add(
             new Problem(
                 value,
@@ -141,9 +143,10 @@ final class RuleSet {
                 "A rule with this value already exists."));
         continue;
       }
+      c.valid++;
       toCreate.add(new Entry(null, value, vt[1], rule));
     }
-    if (c.invalid == 0 && rules.size() + toCreate.size() > maxRules) {
+    if (refusedBySyntax == 0 && rules.size() + toCreate.size() > maxRules) {
       c.problems.add(
           new Problem(
               null,
@@ -161,7 +164,7 @@ final class RuleSet {
       c.valid -= toCreate.size();
       return c;
     }
-    if (c.invalid > 0) {
+    if (refusedBySyntax > 0) {
       return c;
     }
     long id = nextId;

@@ -100,7 +100,8 @@ public final class StreamServer implements Closeable {
   private StreamServer(Builder b) {
     this.bind = b.bind;
     this.requestedPort = b.port;
-    this.keepAlive = b.keepAlive;
+    this.keepAlive =
+        b.keepAlive != null ? b.keepAlive : b.api == Api.V1 ? Duration.ofSeconds(30) : V2_KEEPALIVE;
     this.faults = b.faults;
     this.delivered = b.delivered;
     this.requiredConsumerKey = b.requiredConsumerKey;
@@ -125,6 +126,9 @@ public final class StreamServer implements Closeable {
   public static Builder builder() {
     return new Builder();
   }
+
+  /** X sends a keep-alive at least every 20 seconds on the v2 filtered stream. */
+  public static final Duration V2_KEEPALIVE = Duration.ofSeconds(20);
 
   /** Which streaming APIs a server speaks. */
   public enum Api {
@@ -447,15 +451,18 @@ public final class StreamServer implements Closeable {
 
   /**
    * Settings of a server. Defaults: 127.0.0.1, a free port, no source messages, unthrottled, 30 s
-   * keep-alives, no faults, any OAuth credentials, the system clock, log lines to standard error.
-   * Not thread-safe.
+   * (v2: 20 s) keep-alives, no faults, any OAuth credentials, the system clock, log lines to
+   * standard error. Not thread-safe.
    */
   public static final class Builder {
     private InetAddress bind = InetAddress.getLoopbackAddress();
     private int port;
     private MessageSource source = MessageSource.of();
     private double rate;
-    private Duration keepAlive = Duration.ofSeconds(30);
+
+    /** Null until set: 30 s for v1.1, {@link #V2_KEEPALIVE} when the server speaks v2. */
+    private Duration keepAlive;
+
     private FaultPlan faults = FaultPlan.none();
     private DeliveryListener delivered = DeliveryListener.NONE;
     private String requiredConsumerKey;

@@ -46,9 +46,6 @@ public final class StreamServerMain {
   static final String MAX_RULE_LENGTH = "max-rule-length";
   static final String RATE_LIMIT_WINDOW = "rate-limit-window";
 
-  /** X sends a keep-alive at least every 20 seconds on the v2 filtered stream. */
-  static final Duration V2_KEEPALIVE = Duration.ofSeconds(20);
-
   /** A bearer token v2 requests must carry, from the environment only (never a flag). */
   static final String ENV_BEARER_TOKEN = "TRENDLINE_STREAM_BEARER_TOKEN";
 
@@ -260,7 +257,7 @@ public final class StreamServerMain {
         .rate(c.getDouble(RATE))
         .keepAlive(
             !c.isSet(KEEPALIVE) && !c.getString(API).equals("v1")
-                ? V2_KEEPALIVE
+                ? StreamServer.V2_KEEPALIVE
                 : c.getDuration(KEEPALIVE))
         .faults(FaultPlan.parse(String.join(",", c.getList(FAULT))))
         .requireConsumerKey(c.getString(REQUIRE_CONSUMER_KEY))

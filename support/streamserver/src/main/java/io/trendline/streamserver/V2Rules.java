@@ -122,7 +122,8 @@ final class V2Rules {
                 w.endObject().endObject();
                 w.endObject();
               });
-      int status = c.invalid > 0 ? 400 : created > 0 ? 201 : 200;
+      // 400 when nothing could be created; 201 when something was.
+      int status = c.created.isEmpty() && c.invalid > 0 ? 400 : created > 0 ? 201 : 200;
       return new Answer(
           status,
           json,

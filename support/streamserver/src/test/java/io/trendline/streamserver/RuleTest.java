@@ -20,7 +20,7 @@ class RuleTest {
 
   private static final V2Post RETWEET =
       V2Post.of(
-          "{\"id_str\":\"12\",\"text\":\"RT @sailor: a lighthouse…\",\"retweeted_status\":{"
+          "{\"id_str\":\"12\",\"text\":\"RT @sailor: a light…\",\"retweeted_status\":{"
               + "\"id_str\":\"11\",\"text\":\"a lighthouse at dawn\"}}");
 
   private static boolean matches(String rule, V2Post post) throws Rule.Invalid {
@@ -86,6 +86,16 @@ class RuleTest {
     assertTrue(refusal("place:oban ferry").contains("invalid operator 'place:'"));
     assertTrue(refusal("is:boat ferry").contains("invalid operator 'is:boat'"));
     assertTrue(refusal("# ferry").contains("followed by a name"));
+    assertTrue(refusal("--ferry boat").contains("negated once"));
+    StringBuilder deep = new StringBuilder();
+    for (int i = 0; i < 30; i++) {
+      deep.append('(');
+    }
+    deep.append("ferry");
+    for (int i = 0; i < 30; i++) {
+      deep.append(')');
+    }
+    assertTrue(refusal(deep.toString()).contains("nested more than"));
     Rule.Invalid tooLong =
         assertThrows(Rule.Invalid.class, () -> Rule.parse("ferry boat skye", 10));
     assertEquals("rule-length", tooLong.type);
