@@ -80,6 +80,20 @@ public final class ConsumerSettings implements Serializable {
               "0",
               ConfigDef.between(0, 100_000),
               "Partitions of the window state (0: Spark's default parallelism).")
+          .define(
+              "totals",
+              Type.BOOLEAN,
+              "false",
+              "Also keep each keyword's all-time total (since the job started) in checkpointed"
+                  + " state, and add the top totals to each ranking (console, JSON).")
+          .define(
+              "totals.idle.timeout",
+              Type.DURATION,
+              "24h",
+              ConfigDef.atLeast(Duration.ofSeconds(1)),
+              "With totals: a keyword with no record for this long leaves the totals' state (it"
+                  + " starts from zero if it comes back), so keys seen once do not grow it"
+                  + " forever.")
           .define("sink.console", Type.BOOLEAN, "true", "Print each ranking on stdout.")
           .define(
               "sink.kafka.topic",
@@ -164,6 +178,7 @@ public final class ConsumerSettings implements Serializable {
   private final String checkpointDir;
   private final int top;
   private final int partitions;
+  private final long totalsIdleMs;
   private final boolean consoleSink;
   private final String kafkaSinkTopic;
   private final String filesSinkPath;
@@ -190,6 +205,13 @@ public final class ConsumerSettings implements Serializable {
     checkpointDir = c.getString("checkpoint.dir");
     top = c.getInt("top");
     partitions = c.getInt("partitions");
+    totalsIdleMs = c.getBoolean("totals") ? c.getDuration("totals.idle.timeout").toMillis() : 0;
+    if (totalsIdleMs == 0 && c.isSet("totals.idle.timeout")) {
+      throw ConfigException.invalid(
+          "totals.idle.timeout",
+          Durations.format(c.getDuration("totals.idle.timeout")),
+          "only read when totals=true");
+    }
     consoleSink = c.getBoolean("sink.console");
     kafkaSinkTopic = c.getString("sink.kafka.topic");
     filesSinkPath = c.getString("sink.files.path");
@@ -343,6 +365,11 @@ public final class ConsumerSettings implements Serializable {
   }
 
   /** The window's shape: length, slide, partitions and checkpoint interval. */
+  /** With totals: how long an idle keyword keeps its total; null when totals are off. */
+  public org.apache.spark.streaming.Duration totalsIdleTimeout() {
+    return totalsIdleMs == 0 ? null : new org.apache.spark.streaming.Duration(totalsIdleMs);
+  }
+
   public WindowSpec windowSpec() {
     return WindowSpec.of(
             new org.apache.spark.streaming.Duration(windowMs),

@@ -1,17 +1,21 @@
 package io.trendline.consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.Function3;
 import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.State;
+import org.apache.spark.streaming.StateSpec;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import scala.Tuple2;
 
 /**
- * read → window: the counting topology as static functions of a DStream, so that tests drive it
- * with a queue stream and a manual clock, and the application with Kafka.
+ * read → window (and all-time totals): the counting topology as static functions of a DStream, so
+ * that tests drive it with a queue stream and a manual clock, and the application with Kafka.
  */
 public final class KeywordCounts {
   /**
@@ -43,6 +47,35 @@ public final class KeywordCounts {
     int defaultPartitions = ones.context().sparkContext().defaultParallelism();
     return ones.reduceByKeyAndWindow(
         new Sum(), new Minus(), window, slide, defaultPartitions, new NonZero());
+  }
+
+  /**
+   * All-time totals: each key's count since the job started, kept in checkpointed keyed state
+   * ({@code mapWithState} on each batch's counts); the stream is a snapshot of every key's total,
+   * every batch. A key that receives nothing for {@code idleTimeout} is dropped from the state, so
+   * keys seen once do not grow it forever (it starts from zero if it comes back).
+   */
+  public static JavaPairDStream<String, Long> totals(
+      JavaPairDStream<String, Long> ones, Duration idleTimeout) {
+    return ones.reduceByKey(new Sum())
+        .mapWithState(StateSpec.function(new AddToTotal()).timeout(idleTimeout))
+        .stateSnapshots();
+  }
+
+  /** Adds a batch's count to the key's total; a timing-out key just goes. */
+  private static final class AddToTotal
+      implements Function3<String, Optional<Long>, State<Long>, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Long call(String key, Optional<Long> count, State<Long> total) {
+      if (total.isTimingOut()) {
+        return 0L;
+      }
+      long sum = (total.exists() ? total.get() : 0L) + (count.isPresent() ? count.get() : 0L);
+      total.update(sum);
+      return sum;
+    }
   }
 
   private static final class KeyOne

@@ -51,6 +51,14 @@ public final class Ranking implements Serializable {
   /** The previous batch's processing time in ms, -1 when unknown. */
   public final long processingMs;
 
+  /** The all-time top keywords, when the consumer keeps totals; else null. */
+  public final List<Entry> totals;
+
+  /** With totals: the keys in the totals' state and their records since the job started. */
+  public final int totalsKeys;
+
+  public final long totalsRecords;
+
   Ranking(
       long batchTime,
       long windowMs,
@@ -60,6 +68,24 @@ public final class Ranking implements Serializable {
       long total,
       long invalid,
       long processingMs) {
+    this(batchTime, windowMs, slideMs, top, keys, total, invalid, processingMs, null, 0, 0);
+  }
+
+  private Ranking(
+      long batchTime,
+      long windowMs,
+      long slideMs,
+      List<Entry> top,
+      int keys,
+      long total,
+      long invalid,
+      long processingMs,
+      List<Entry> totals,
+      int totalsKeys,
+      long totalsRecords) {
+    this.totals = totals == null ? null : Collections.unmodifiableList(totals);
+    this.totalsKeys = totalsKeys;
+    this.totalsRecords = totalsRecords;
     this.batchTime = batchTime;
     this.windowMs = windowMs;
     this.slideMs = slideMs;
@@ -159,28 +185,57 @@ public final class Ranking implements Serializable {
     return new Ranking(batchTime, windowMs, slideMs, top, keys, total, invalid, processingMs);
   }
 
+  /** This ranking with the all-time totals merged from {@code parts} (their top {@code topN}). */
+  Ranking withTotals(List<Partial> parts, int topN) {
+    Ranking t = merge(batchTime, windowMs, slideMs, parts, topN, processingMs);
+    return new Ranking(
+        batchTime,
+        windowMs,
+        slideMs,
+        top,
+        keys,
+        total,
+        invalid,
+        processingMs,
+        t.top,
+        t.keys,
+        t.total);
+  }
+
   /**
    * One JSON object: {@code {"batchTime":ms,"windowMs":300000,"slideMs":1000,"top":[{"keyword":
-   * "bitcoin","count":12},...],"keys":4,"total":40,"invalidKeys":0,"processingMs":35}}.
+   * "bitcoin","count":12},...],"keys":4,"total":40,"invalidKeys":0,"processingMs":35}}, and with
+   * totals {@code "totals":{"top":[...],"keys":N,"total":M}} (counts since the job started).
    */
   public String toJson() {
     JsonObject o = new JsonObject();
     o.addProperty("batchTime", batchTime);
     o.addProperty("windowMs", windowMs);
     o.addProperty("slideMs", slideMs);
+    o.add("top", rows(top));
+    o.addProperty("keys", keys);
+    o.addProperty("total", total);
+    o.addProperty("invalidKeys", invalid);
+    o.addProperty("processingMs", processingMs);
+    if (totals != null) {
+      JsonObject t = new JsonObject();
+      t.add("top", rows(totals));
+      t.addProperty("keys", totalsKeys);
+      t.addProperty("total", totalsRecords);
+      o.add("totals", t);
+    }
+    return o.toString();
+  }
+
+  private static JsonArray rows(List<Entry> entries) {
     JsonArray rows = new JsonArray();
-    for (Entry e : top) {
+    for (Entry e : entries) {
       JsonObject row = new JsonObject();
       row.addProperty("keyword", e.keyword);
       row.addProperty("count", e.count);
       rows.add(row);
     }
-    o.add("top", rows);
-    o.addProperty("keys", keys);
-    o.addProperty("total", total);
-    o.addProperty("invalidKeys", invalid);
-    o.addProperty("processingMs", processingMs);
-    return o.toString();
+    return rows;
   }
 
   /**
@@ -202,6 +257,21 @@ public final class Ranking implements Serializable {
             keys,
             total,
             invalid > 0 ? ", " + invalid + " without a key" : ""));
+    rows(sb, top);
+    if (top.isEmpty()) {
+      sb.append("     (no records in the window)\n");
+    }
+    if (totals != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT, "    all-time: %d keywords, %d records%n", totalsKeys, totalsRecords));
+      rows(sb, totals);
+    }
+    return sb.toString();
+  }
+
+  /** Numbered rows of keywords and counts, aligned. */
+  private static void rows(StringBuilder sb, List<Entry> top) {
     // Keys come from Kafka records: escaped and bounded, so that no key forges rows, reaches the
     // terminal as an escape sequence or makes the table huge.
     List<String> shown = new ArrayList<>(top.size());
@@ -220,9 +290,5 @@ public final class Ranking implements Serializable {
       }
       sb.append(String.format(Locale.ROOT, " %10d%n", top.get(i).count));
     }
-    if (top.isEmpty()) {
-      sb.append("     (no records in the window)\n");
-    }
-    return sb.toString();
   }
 }

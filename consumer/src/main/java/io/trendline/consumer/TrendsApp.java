@@ -152,6 +152,7 @@ public final class TrendsApp {
         settings.topic(),
         settings.kafkaParams(),
         settings.windowSpec(),
+        settings.totalsIdleTimeout(),
         settings.top(),
         sinks,
         new LastBatchTime());

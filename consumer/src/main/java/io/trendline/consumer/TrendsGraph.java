@@ -9,8 +9,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function3;
 import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
@@ -48,8 +50,35 @@ public final class TrendsGraph {
       int top,
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
+    onKafka(jssc, topic, kafkaParams, window, null, top, sinks, lastBatch);
+  }
+
+  /**
+   * The same, with all-time totals ({@link KeywordCounts#totals}) when {@code totalsIdleTimeout} is
+   * not null: each ranking then carries the top totals too.
+   */
+  public static void onKafka(
+      JavaStreamingContext jssc,
+      String topic,
+      Map<String, Object> kafkaParams,
+      WindowSpec window,
+      Duration totalsIdleTimeout,
+      int top,
+      List<RankingSink> sinks,
+      LastBatchTime lastBatch) {
     JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
-    rankAndSink(window(KeywordCounts.ones(records), window), window, top, sinks, lastBatch);
+    JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
+    if (totalsIdleTimeout == null) {
+      rankAndSink(window(ones, window), window, top, sinks, lastBatch);
+    } else {
+      rankAndSink(
+          window(ones, window),
+          KeywordCounts.totals(ones, totalsIdleTimeout),
+          window,
+          top,
+          sinks,
+          lastBatch);
+    }
     // Registered after the ranking output: a batch's offsets are committed once it is out.
     commitAfterOutputs(records);
   }
@@ -97,6 +126,28 @@ public final class TrendsGraph {
   }
 
   /**
+   * rank → sink with all-time totals: as {@link #rankAndSink(JavaPairDStream, WindowSpec, int,
+   * List, LastBatchTime)}, the window's counts and {@code totals} ranked in one job per slide.
+   */
+  public static void rankAndSink(
+      JavaPairDStream<String, Long> counts,
+      JavaPairDStream<String, Long> totals,
+      WindowSpec window,
+      int top,
+      List<RankingSink> sinks,
+      LastBatchTime lastBatch) {
+    counts
+        .transformWith(totals, new RankBoth(top))
+        .foreachRDD(
+            new MergeAndSink(
+                window.length().milliseconds(),
+                window.slide().milliseconds(),
+                top,
+                sinks,
+                lastBatch));
+  }
+
+  /**
    * commit: after the outputs registered before it, commits each batch's offset ranges to Kafka
    * (asynchronously, under the stream's group id), so a start without a checkpoint resumes after
    * the last output batch.
@@ -129,6 +180,86 @@ public final class TrendsGraph {
       Ranking ranking =
           Ranking.merge(
               time.milliseconds(), windowMs, slideMs, parts, top, lastBatch.processingMs());
+      for (RankingSink sink : sinks) {
+        sink.accept(ranking);
+      }
+    }
+  }
+
+  /**
+   * Each partition of the window's counts and of the totals ranked where it is, tagged (true: a
+   * totals partition), as one RDD: one job ranks both.
+   */
+  private static final class RankBoth
+      implements Function3<
+          JavaPairRDD<String, Long>,
+          JavaPairRDD<String, Long>,
+          Time,
+          JavaRDD<Tuple2<Boolean, Ranking.Partial>>> {
+    private static final long serialVersionUID = 1L;
+    private final int top;
+
+    RankBoth(int top) {
+      this.top = top;
+    }
+
+    @Override
+    public JavaRDD<Tuple2<Boolean, Ranking.Partial>> call(
+        JavaPairRDD<String, Long> window, JavaPairRDD<String, Long> totals, Time time) {
+      return window
+          .mapPartitions(new RankTagged(top, false))
+          .union(totals.mapPartitions(new RankTagged(top, true)));
+    }
+  }
+
+  private static final class RankTagged
+      implements FlatMapFunction<Iterator<Tuple2<String, Long>>, Tuple2<Boolean, Ranking.Partial>> {
+    private static final long serialVersionUID = 1L;
+    private final int top;
+    private final boolean totals;
+
+    RankTagged(int top, boolean totals) {
+      this.top = top;
+      this.totals = totals;
+    }
+
+    @Override
+    public Iterator<Tuple2<Boolean, Ranking.Partial>> call(Iterator<Tuple2<String, Long>> counts) {
+      return Collections.singletonList(new Tuple2<>(totals, Ranking.partial(counts, top)))
+          .iterator();
+    }
+  }
+
+  /** Merges the window's and the totals' partials on the driver and gives the ranking on. */
+  private static final class MergeAndSink
+      implements VoidFunction2<JavaRDD<Tuple2<Boolean, Ranking.Partial>>, Time> {
+    private static final long serialVersionUID = 1L;
+    private final long windowMs;
+    private final long slideMs;
+    private final int top;
+    private final List<RankingSink> sinks;
+    private final LastBatchTime lastBatch;
+
+    MergeAndSink(
+        long windowMs, long slideMs, int top, List<RankingSink> sinks, LastBatchTime lastBatch) {
+      this.windowMs = windowMs;
+      this.slideMs = slideMs;
+      this.top = top;
+      this.sinks = new ArrayList<>(sinks);
+      this.lastBatch = lastBatch;
+    }
+
+    @Override
+    public void call(JavaRDD<Tuple2<Boolean, Ranking.Partial>> parts, Time time) throws Exception {
+      List<Ranking.Partial> window = new ArrayList<>();
+      List<Ranking.Partial> totals = new ArrayList<>();
+      for (Tuple2<Boolean, Ranking.Partial> p : parts.collect()) {
+        (p._1() ? totals : window).add(p._2());
+      }
+      Ranking ranking =
+          Ranking.merge(
+                  time.milliseconds(), windowMs, slideMs, window, top, lastBatch.processingMs())
+              .withTotals(totals, top);
       for (RankingSink sink : sinks) {
         sink.accept(ranking);
       }

@@ -170,8 +170,12 @@ class ConsumerIT {
   }
 
   private static Map<String, Long> counts(Ranking r) {
+    return counts(r.top);
+  }
+
+  private static Map<String, Long> counts(List<Ranking.Entry> rows) {
     Map<String, Long> m = new TreeMap<>();
-    for (Ranking.Entry e : r.top) {
+    for (Ranking.Entry e : rows) {
       m.put(e.keyword, e.count);
     }
     return m;
@@ -236,10 +240,13 @@ class ConsumerIT {
     first.put("a", 3);
     first.put("b", 2);
     produce("restart", first);
-    JavaStreamingContext jssc = getOrCreate(settings("restart", "restart-group", checkpoint));
+    JavaStreamingContext jssc =
+        getOrCreate(settings("restart", "restart-group", checkpoint, "--totals", "true"));
     jssc.start();
     try {
-      assertEquals(expected("a", 3, "b", 2), counts(awaitTotal(5)));
+      Ranking before = awaitTotal(5);
+      assertEquals(expected("a", 3, "b", 2), counts(before));
+      assertEquals(expected("a", 3, "b", 2), counts(before.totals), "all-time totals");
       awaitCommitted("restart", "restart-group", 5);
     } finally {
       jssc.stop(true, true); // graceful: every batch done, the checkpoint written
@@ -250,11 +257,17 @@ class ConsumerIT {
     second.put("a", 1);
     second.put("c", 4);
     produce("restart", second);
-    JavaStreamingContext restarted = getOrCreate(settings("restart", "restart-group", checkpoint));
+    JavaStreamingContext restarted =
+        getOrCreate(settings("restart", "restart-group", checkpoint, "--totals", "true"));
     restarted.start();
     try {
       Ranking r = awaitTotal(10);
       assertEquals(expected("a", 4, "b", 2, "c", 4), counts(r), "nothing twice, nothing lost");
+      assertEquals(
+          expected("a", 4, "b", 2, "c", 4),
+          counts(r.totals),
+          "the totals survive the restart, equal to what was produced");
+      assertEquals(10, r.totalsRecords);
       // And it stays so: later batches neither add nor drop anything.
       for (int i = 0; i < 3; i++) {
         Ranking later = RANKINGS.poll(30, TimeUnit.SECONDS);

@@ -84,4 +84,32 @@ class RankingTest {
         Ranking.of(1000, 300_000, 1000, rows, 10, 5).toJson().contains(huge.toString()),
         "the JSON record keeps the key whole: it is data, escaped by JSON");
   }
+
+  @Test
+  void withTotalsTheJsonAndTheTableCarryTheAllTimeTopToo() {
+    List<Tuple2<String, Long>> window = new ArrayList<>();
+    window.add(new Tuple2<>("IoT", 5L));
+    List<Tuple2<String, Long>> totals = new ArrayList<>();
+    totals.add(new Tuple2<>("bitcoin", 900L));
+    totals.add(new Tuple2<>("IoT", 40L));
+    totals.add(new Tuple2<>("5G", 7L));
+    totals.add(new Tuple2<>(KeywordCounts.INVALID_KEY, 3L));
+    Ranking plain = Ranking.of(1000, 300_000, 1000, window, 2, 5);
+    assertEquals(null, plain.totals);
+    assertFalse(plain.toJson().contains("totals"));
+    Ranking r =
+        plain.withTotals(Collections.singletonList(Ranking.partial(totals.iterator(), 2)), 2);
+    assertEquals("[bitcoin=900, IoT=40]", r.totals.toString());
+    assertEquals(3, r.totalsKeys);
+    assertEquals(947, r.totalsRecords, "records with a key, as in the window");
+    assertEquals(
+        "{\"batchTime\":1000,\"windowMs\":300000,\"slideMs\":1000,\"top\":[{\"keyword\":\"IoT\","
+            + "\"count\":5}],\"keys\":1,\"total\":5,\"invalidKeys\":0,\"processingMs\":5,"
+            + "\"totals\":{\"top\":[{\"keyword\":\"bitcoin\",\"count\":900},{\"keyword\":\"IoT\","
+            + "\"count\":40}],\"keys\":3,\"total\":947}}",
+        r.toJson());
+    String table = r.toTable();
+    assertTrue(table.contains("    all-time: 3 keywords, 947 records\n"), table);
+    assertTrue(table.contains("  1  bitcoin        900\n"), table);
+  }
 }

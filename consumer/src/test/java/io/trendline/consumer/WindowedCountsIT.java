@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.streaming.Duration;
+import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.util.ManualClock;
 import org.junit.jupiter.api.AfterEach;
@@ -94,12 +95,23 @@ class WindowedCountsIT {
       queue.add(jssc.sparkContext().parallelize(ones, 2));
     }
     WindowSpec window = s.windowSpec();
-    TrendsGraph.rankAndSink(
-        TrendsGraph.window(jssc.queueStream(queue, true).mapToPair(t -> t), window),
-        window,
-        s.top(),
-        Collections.<RankingSink>singletonList(new QueueSink()),
-        new LastBatchTime());
+    JavaPairDStream<String, Long> ones = jssc.queueStream(queue, true).mapToPair(t -> t);
+    if (s.totalsIdleTimeout() == null) {
+      TrendsGraph.rankAndSink(
+          TrendsGraph.window(ones, window),
+          window,
+          s.top(),
+          Collections.<RankingSink>singletonList(new QueueSink()),
+          new LastBatchTime());
+    } else {
+      TrendsGraph.rankAndSink(
+          TrendsGraph.window(ones, window),
+          KeywordCounts.totals(ones, s.totalsIdleTimeout()),
+          window,
+          s.top(),
+          Collections.<RankingSink>singletonList(new QueueSink()),
+          new LastBatchTime());
+    }
     jssc.start();
     return (ManualClock) jssc.ssc().scheduler().clock();
   }
@@ -113,6 +125,46 @@ class WindowedCountsIT {
 
   private static String rows(Ranking r) {
     return r.top.toString();
+  }
+
+  @Test
+  void totalsOutliveTheWindowAndAnIdleKeywordLeavesThem() throws Exception {
+    List<List<String>> batches = new ArrayList<>();
+    batches.add(Arrays.asList("a", "b", "b"));
+    for (int i = 1; i < 30; i++) {
+      batches.add(Arrays.asList("a"));
+    }
+    ConsumerSettings s =
+        ConsumerSettings.load(
+            new String[] {
+              "--checkpoint.dir",
+              checkpoint.toString(),
+              "--window",
+              "3s",
+              "--checkpoint.interval",
+              "3s",
+              "--totals",
+              "true",
+              "--totals.idle.timeout",
+              "4s"
+            },
+            Collections.<String, String>emptyMap());
+    ManualClock clock = start(s, batches);
+    String[] window = {"[b=2, a=1]", "[a=2, b=2]", "[a=3, b=2]", "[a=3]"};
+    String[] totals = {"[b=2, a=1]", "[a=2, b=2]", "[a=3, b=2]", "[a=4, b=2]"};
+    for (int t = 1; t <= 4; t++) {
+      Ranking r = tick(clock, 1000);
+      assertEquals(window[t - 1], rows(r), "window at t=" + t);
+      assertEquals(totals[t - 1], r.totals.toString(), "totals at t=" + t + ": b outlives it");
+    }
+    Ranking r = null;
+    for (int t = 5; t <= 30; t++) {
+      r = tick(clock, 1000);
+      assertEquals(t, r.totals.get(0).count, "a's total at t=" + t);
+    }
+    assertEquals("[a=30]", r.totals.toString(), "b, idle past the timeout, has left the totals");
+    assertEquals(30, r.totalsRecords);
+    assertEquals(1, r.totalsKeys);
   }
 
   @Test
