@@ -88,6 +88,8 @@ class BenchSmokeIT {
       }
       assertEquals(
           batches, window.getAsJsonObject("series").getAsJsonArray("inverse-" + keys).size());
+      assertEquals(batches, window.getAsJsonObject("series").getAsJsonArray("bare-" + keys).size());
+      assertTrue(row.get("inverseOverBare").getAsDouble() > 0);
     }
 
     JsonObject rate = r.getAsJsonObject("rate");
