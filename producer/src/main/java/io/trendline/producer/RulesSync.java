@@ -160,12 +160,20 @@ final class RulesSync {
     }
     if (!p.add.isEmpty()) {
       XRules.Result result = client.add(p.add, dryRun);
-      List<XRules.Rule> notCreated = refusals(result, p.add, byTag, map, out);
+      // In a dry run the planned deletes were not made: a refusal as a duplicate of a rule the
+      // plan deletes (a keyword whose case changed) would not happen for real.
+      Set<String> deleted = new HashSet<>();
+      if (dryRun) {
+        for (XRules.Rule r : p.delete) {
+          deleted.add(r.id);
+        }
+      }
+      List<XRules.Rule> notCreated = refusals(result, p.add, byTag, map, out, deleted);
       List<XRules.Rule> created = new ArrayList<>(result.created);
       if (created.isEmpty() && !notCreated.isEmpty() && anInvalidRule(result)) {
         // X creates none of a request's rules when one is invalid: send the valid ones again.
         XRules.Result second = client.add(notCreated, dryRun);
-        refusals(second, notCreated, byTag, map, out);
+        refusals(second, notCreated, byTag, map, out, deleted);
         created.addAll(second.created);
       }
       for (XRules.Rule r : created) {
@@ -191,7 +199,8 @@ final class RulesSync {
       List<XRules.Rule> asked,
       Map<String, Keyword> byTag,
       RuleMap map,
-      PrintStream out) {
+      PrintStream out,
+      Set<String> deletedFirst) {
     Set<String> created = new HashSet<>();
     for (XRules.Rule r : result.created) {
       created.add(r.value);
@@ -203,6 +212,8 @@ final class RulesSync {
         if (!created.contains(r.value)) {
           rest.add(r);
         }
+      } else if (refusal.duplicate() && deletedFirst.contains(refusal.id)) {
+        out.println("  would add " + printable(r) + " (once the rule it replaces is deleted)");
       } else if (refusal.duplicate() && refusal.id != null) {
         // Someone else's rule with the very same value: its matches are this keyword's.
         map.put(refusal.id, byTag.get(r.tag));

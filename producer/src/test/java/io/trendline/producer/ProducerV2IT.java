@@ -381,6 +381,39 @@ class ProducerV2IT {
   }
 
   @Test
+  void aDryRunOfAKeywordWhoseCaseChangedSaysItWouldReplaceItsRule() throws Exception {
+    try (StreamServer server = v2Server(Collections.<String>emptyList()).build().start()) {
+      XRules admin = rules(server);
+      RulesSync.sync(
+          admin,
+          KeywordList.parse("bitcoin"),
+          false,
+          new PrintStream(new ByteArrayOutputStream(), true, "UTF-8"));
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      RulesSync.RuleMap map =
+          RulesSync.sync(
+              admin, KeywordList.parse("Bitcoin"), true, new PrintStream(text, true, "UTF-8"));
+      String out = new String(text.toByteArray(), StandardCharsets.UTF_8);
+      assertTrue(out.contains("  delete trendline:bitcoin 'bitcoin OR url:bitcoin'"), out);
+      assertTrue(
+          out.contains(
+              "  would add trendline:Bitcoin 'bitcoin OR url:bitcoin' (once the rule it replaces"
+                  + " is deleted)"),
+          out);
+      assertEquals(0, map.refused());
+      assertEquals("trendline:bitcoin", admin.list().get(0).tag, "a dry run changes nothing");
+      // For real: the old rule goes, the new one comes.
+      RulesSync.sync(
+          admin,
+          KeywordList.parse("Bitcoin"),
+          false,
+          new PrintStream(new ByteArrayOutputStream(), true, "UTF-8"));
+      assertEquals(1, admin.list().size());
+      assertEquals("trendline:Bitcoin", admin.list().get(0).tag);
+    }
+  }
+
+  @Test
   void aRefusedTokenStopsAtOnceWithACredentialsError() throws Exception {
     try (StreamServer server = v2Server(Collections.<String>emptyList()).build().start()) {
       Path out = dir.resolve("401.out");
