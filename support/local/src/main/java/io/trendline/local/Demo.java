@@ -104,6 +104,11 @@ public final class Demo {
               ConfigDef.between(1, 64),
               "Partitions of the statuses topic on the embedded broker.")
           .define("window", Type.DURATION, "300s", "The ranking's window.")
+          .define(
+              "totals",
+              Type.BOOLEAN,
+              "true",
+              "Show each keyword's all-time total (since the consumer started) under the window.")
           .define("top", Type.INT, "10", ConfigDef.between(1, 100), "Rows of the ranking.")
           .define("home", Type.STRING, ".", "The project checkout (where the jars were built).")
           .define(
@@ -283,7 +288,9 @@ public final class Demo {
                 "--top",
                 String.valueOf(config.getInt("top")),
                 "--sink.kafka.topic",
-                RANKINGS_TOPIC),
+                RANKINGS_TOPIC,
+                "--totals",
+                String.valueOf(config.getBoolean("totals"))),
             Collections.<String, String>emptyMap(),
             "consumer.log");
     done("spark local[2], window " + Durations.format(config.getDuration("window")));
@@ -605,6 +612,29 @@ public final class Demo {
                 rank++,
                 Printable.keyword(row.get("keyword").getAsString()),
                 row.get("count").getAsLong()));
+      }
+      JsonElement totals = ranking.get("totals");
+      if (totals != null && totals.isJsonObject()) {
+        JsonObject t = totals.getAsJsonObject();
+        JsonElement all = t.get("total");
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "All-time, since the consumer started (%s records)%n",
+                all != null && all.isJsonPrimitive() ? all.getAsString() : "-"));
+        rank = 1;
+        JsonElement top = t.get("top");
+        for (JsonElement e :
+            top != null && top.isJsonArray() ? top.getAsJsonArray() : new JsonArray()) {
+          JsonObject row = e.getAsJsonObject();
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "  %-4d %-24s %8d%n",
+                  rank++,
+                  Printable.keyword(row.get("keyword").getAsString()),
+                  row.get("count").getAsLong()));
+        }
       }
       return sb.toString();
     }

@@ -60,6 +60,9 @@ class DemoIT {
     assertEquals(0, p.exitValue(), output);
 
     long tables = lines.stream().filter(l -> l.startsWith("Trends at ")).count();
+    assertTrue(
+        output.contains("All-time, since the consumer started ("),
+        "the consumer keeps all-time totals for the demo:\n" + output);
     assertTrue(tables >= 5, "rankings were shown every second:\n" + output);
 
     Matcher summary =

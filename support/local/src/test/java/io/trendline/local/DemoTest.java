@@ -60,4 +60,20 @@ class DemoTest {
     assertEquals(3, table.split("\n").length, "a title, a header and one row: " + table);
     assertEquals(-1, table.indexOf('\u001b'), table);
   }
+
+  @Test
+  void theTableShowsTheAllTimeTotalsWhenTheConsumerKeepsThem() {
+    com.google.gson.JsonObject ranking =
+        com.google.gson.JsonParser.parseString(
+                "{\"batchTime\":1764000000000,\"windowMs\":300000,\"top\":["
+                    + "{\"keyword\":\"IoT\",\"count\":7}],\"totals\":{\"top\":["
+                    + "{\"keyword\":\"bitcoin\",\"count\":900},{\"keyword\":\"IoT\",\"count\":40}],"
+                    + "\"keys\":2,\"total\":940}}")
+            .getAsJsonObject();
+    String table = Demo.RankingText.table(ranking);
+    String[] lines = table.split("\n");
+    assertEquals(6, lines.length, table);
+    assertEquals("All-time, since the consumer started (940 records)", lines[3]);
+    assertEquals("  1    bitcoin                       900", lines[4]);
+  }
 }
