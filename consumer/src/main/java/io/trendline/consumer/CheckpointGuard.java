@@ -52,6 +52,9 @@ final class CheckpointGuard {
     m.put("slide", s.slideMs() + "ms");
     m.put("top", String.valueOf(s.top()));
     m.put("partitions", String.valueOf(s.partitions()));
+    m.put(
+        "totals",
+        s.totalsIdleTimeout() == null ? "off" : s.totalsIdleTimeout().milliseconds() + "ms");
     m.put("sink.console", String.valueOf(s.consoleSink()));
     m.put("sink.kafka.topic", s.kafkaSinkTopic());
     m.put("sink.files.path", s.filesSinkPath());

@@ -206,6 +206,11 @@ public final class ConsumerSettings implements Serializable {
     top = c.getInt("top");
     partitions = c.getInt("partitions");
     totalsIdleMs = c.getBoolean("totals") ? c.getDuration("totals.idle.timeout").toMillis() : 0;
+    if (totalsIdleMs > 0 && slideMs != batchMs) {
+      // The totals move every batch and are ranked with the window, which moves every slide.
+      throw ConfigException.invalid(
+          "totals", true, "needs slide equal to batch.interval (slide is " + slideMs + " ms)");
+    }
     if (totalsIdleMs == 0 && c.isSet("totals.idle.timeout")) {
       throw ConfigException.invalid(
           "totals.idle.timeout",
@@ -364,12 +369,12 @@ public final class ConsumerSettings implements Serializable {
     return new LinkedHashMap<>(sparkProperties);
   }
 
-  /** The window's shape: length, slide, partitions and checkpoint interval. */
   /** With totals: how long an idle keyword keeps its total; null when totals are off. */
   public org.apache.spark.streaming.Duration totalsIdleTimeout() {
     return totalsIdleMs == 0 ? null : new org.apache.spark.streaming.Duration(totalsIdleMs);
   }
 
+  /** The window's shape: length, slide, partitions and checkpoint interval. */
   public WindowSpec windowSpec() {
     return WindowSpec.of(
             new org.apache.spark.streaming.Duration(windowMs),

@@ -10,6 +10,7 @@ import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.State;
 import org.apache.spark.streaming.StateSpec;
 import org.apache.spark.streaming.api.java.JavaDStream;
+import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import scala.Tuple2;
 
@@ -52,14 +53,18 @@ public final class KeywordCounts {
   /**
    * All-time totals: each key's count since the job started, kept in checkpointed keyed state
    * ({@code mapWithState} on each batch's counts); the stream is a snapshot of every key's total,
-   * every batch. A key that receives nothing for {@code idleTimeout} is dropped from the state, so
-   * keys seen once do not grow it forever (it starts from zero if it comes back).
+   * every batch. A key that receives nothing for {@code idleTimeout} is dropped from the state at
+   * its next checkpoint (every {@code checkpointInterval}), so keys seen once do not grow it
+   * forever (it starts from zero if it comes back).
    */
   public static JavaPairDStream<String, Long> totals(
-      JavaPairDStream<String, Long> ones, Duration idleTimeout) {
-    return ones.reduceByKey(new Sum())
-        .mapWithState(StateSpec.function(new AddToTotal()).timeout(idleTimeout))
-        .stateSnapshots();
+      JavaPairDStream<String, Long> ones, Duration idleTimeout, Duration checkpointInterval) {
+    JavaMapWithStateDStream<String, Long, Long, Long> state =
+        ones.reduceByKey(new Sum())
+            .mapWithState(StateSpec.function(new AddToTotal()).timeout(idleTimeout));
+    // Timed-out keys are removed when the state is checkpointed: at the window's interval.
+    state.checkpoint(checkpointInterval);
+    return state.stateSnapshots();
   }
 
   /** Adds a batch's count to the key's total; a timing-out key just goes. */

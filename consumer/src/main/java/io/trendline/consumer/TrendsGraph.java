@@ -71,9 +71,11 @@ public final class TrendsGraph {
     if (totalsIdleTimeout == null) {
       rankAndSink(window(ones, window), window, top, sinks, lastBatch);
     } else {
+      // Read once, counted twice: each batch's records are kept until both are done with them.
+      ones.cache();
       rankAndSink(
           window(ones, window),
-          KeywordCounts.totals(ones, totalsIdleTimeout),
+          KeywordCounts.totals(ones, totalsIdleTimeout, window.checkpointInterval()),
           window,
           top,
           sinks,

@@ -272,6 +272,7 @@ class ConsumerIT {
       for (int i = 0; i < 3; i++) {
         Ranking later = RANKINGS.poll(30, TimeUnit.SECONDS);
         assertTrue(later != null && later.total == 10, "later batches keep the window");
+        assertEquals(10, later.totalsRecords, "and the totals");
       }
     } finally {
       restarted.stop(true, true);

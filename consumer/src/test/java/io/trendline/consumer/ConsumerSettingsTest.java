@@ -97,6 +97,24 @@ class ConsumerSettingsTest {
   }
 
   @Test
+  void totalsNeedASlideOfOneBatchAndTheirTimeoutOnlyWithThem() {
+    ConsumerSettings on = load("--checkpoint.dir", "/tmp/x", "--totals", "true");
+    assertEquals(24 * 3_600_000L, on.totalsIdleTimeout().milliseconds());
+    assertEquals(null, load("--checkpoint.dir", "/tmp/x").totalsIdleTimeout());
+    ConfigException slide =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "/tmp/x", "--totals", "true", "--slide", "2s"));
+    assertTrue(
+        slide.getMessage().contains("needs slide equal to batch.interval"), slide.getMessage());
+    ConfigException alone =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "/tmp/x", "--totals.idle.timeout", "1h"));
+    assertTrue(alone.getMessage().contains("only read when totals=true"), alone.getMessage());
+  }
+
+  @Test
   void theShippedConfigFileLoadsAndHelpListsEveryKey() {
     Path conf = Paths.get("..", "conf", "consumer.properties");
     assertTrue(Files.exists(conf));

@@ -106,7 +106,7 @@ class WindowedCountsIT {
     } else {
       TrendsGraph.rankAndSink(
           TrendsGraph.window(ones, window),
-          KeywordCounts.totals(ones, s.totalsIdleTimeout()),
+          KeywordCounts.totals(ones, s.totalsIdleTimeout(), window.checkpointInterval()),
           window,
           s.top(),
           Collections.<RankingSink>singletonList(new QueueSink()),
@@ -157,10 +157,15 @@ class WindowedCountsIT {
       assertEquals(window[t - 1], rows(r), "window at t=" + t);
       assertEquals(totals[t - 1], r.totals.toString(), "totals at t=" + t + ": b outlives it");
     }
-    Ranking r = null;
-    for (int t = 5; t <= 30; t++) {
+    Ranking r = tick(clock, 1000);
+    assertEquals("[a=5, b=2]", r.totals.toString(), "at t=5 b is not past its 4 s timeout yet");
+    for (int t = 6; t <= 30; t++) {
       r = tick(clock, 1000);
       assertEquals(t, r.totals.get(0).count, "a's total at t=" + t);
+      if (t >= 9) {
+        // Checkpoints (every 3 s) at t=6 and t=9: b has gone at one of them.
+        assertEquals(1, r.totals.size(), "b has left the totals by t=" + t);
+      }
     }
     assertEquals("[a=30]", r.totals.toString(), "b, idle past the timeout, has left the totals");
     assertEquals(30, r.totalsRecords);

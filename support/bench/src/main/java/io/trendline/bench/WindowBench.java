@@ -148,15 +148,23 @@ public final class WindowBench {
    * window.variants=bare -XX:StartFlightRecording=..."}).
    */
   static List<Variant> variants() {
-    String only = System.getProperty("trendline.bench.window.variants", "");
-    List<Variant> out = new ArrayList<>();
-    for (Variant v : Variant.values()) {
-      if (only.isEmpty() || Arrays.asList(only.split(",")).contains(v.label)) {
-        out.add(v);
-      }
+    String only = System.getProperty("trendline.bench.window.variants", "").trim();
+    if (only.isEmpty()) {
+      return Arrays.asList(Variant.values());
     }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("no window variant named in " + only);
+    List<Variant> out = new ArrayList<>();
+    for (String name : only.split(",")) {
+      Variant found = null;
+      for (Variant v : Variant.values()) {
+        if (v.label.equals(name.trim())) {
+          found = v;
+        }
+      }
+      if (found == null) {
+        throw new IllegalArgumentException(
+            "unknown window variant '" + name.trim() + "' (inverse, plain, bare)");
+      }
+      out.add(found);
     }
     return out;
   }

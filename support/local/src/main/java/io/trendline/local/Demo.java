@@ -108,7 +108,7 @@ public final class Demo {
               "totals",
               Type.BOOLEAN,
               "true",
-              "Show each keyword's all-time total (since the consumer started) under the window.")
+              "Show each keyword's all-time total (since the job started) under the window.")
           .define("top", Type.INT, "10", ConfigDef.between(1, 100), "Rows of the ranking.")
           .define("home", Type.STRING, ".", "The project checkout (where the jars were built).")
           .define(
@@ -620,7 +620,7 @@ public final class Demo {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "All-time, since the consumer started (%s records)%n",
+                "All-time, since the job started (%s records)%n",
                 all != null && all.isJsonPrimitive() ? all.getAsString() : "-"));
         rank = 1;
         JsonElement top = t.get("top");

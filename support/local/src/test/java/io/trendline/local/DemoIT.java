@@ -61,7 +61,7 @@ class DemoIT {
 
     long tables = lines.stream().filter(l -> l.startsWith("Trends at ")).count();
     assertTrue(
-        output.contains("All-time, since the consumer started ("),
+        output.contains("All-time, since the job started ("),
         "the consumer keeps all-time totals for the demo:\n" + output);
     assertTrue(tables >= 5, "rankings were shown every second:\n" + output);
 

@@ -73,7 +73,7 @@ class DemoTest {
     String table = Demo.RankingText.table(ranking);
     String[] lines = table.split("\n");
     assertEquals(6, lines.length, table);
-    assertEquals("All-time, since the consumer started (940 records)", lines[3]);
+    assertEquals("All-time, since the job started (940 records)", lines[3]);
     assertEquals("  1    bitcoin                       900", lines[4]);
   }
 }
