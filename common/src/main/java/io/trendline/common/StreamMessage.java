@@ -76,8 +76,7 @@ public final class StreamMessage {
     if (raw == null) {
       return malformed("", "null message");
     }
-    // A char is at most 3 UTF-8 bytes: only count bytes when the string could be too long.
-    if (raw.length() > maxBytes / 3 && raw.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+    if (largerThan(raw, maxBytes)) {
       return malformed(raw, "message larger than " + maxBytes + " bytes");
     }
     String trimmed = raw.trim();
@@ -133,7 +132,14 @@ public final class StreamMessage {
     return new StreamMessage(Kind.MALFORMED, raw, null, problem);
   }
 
-  private static String firstLine(String s) {
+  /** Whether {@code raw} takes more than {@code maxBytes} UTF-8 bytes. */
+  static boolean largerThan(String raw, int maxBytes) {
+    // A char is at most 3 UTF-8 bytes: only count bytes when the string could be too long.
+    return raw.length() > maxBytes / 3 && raw.getBytes(StandardCharsets.UTF_8).length > maxBytes;
+  }
+
+  /** A parser's message as one line for a log reader. */
+  static String firstLine(String s) {
     if (s == null) {
       return "unparseable";
     }

@@ -10,7 +10,6 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -57,7 +56,7 @@ public final class V2Message {
     if (raw == null) {
       return malformed("", "null message");
     }
-    if (raw.length() > maxBytes / 3 && raw.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+    if (StreamMessage.largerThan(raw, maxBytes)) {
       return malformed(raw, "message larger than " + maxBytes + " bytes");
     }
     String trimmed = raw.trim();
@@ -76,7 +75,7 @@ public final class V2Message {
         return malformed(trimmed, "not JSON: text after the object");
       }
     } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
-      return malformed(trimmed, "not JSON: " + Printable.firstLine(String.valueOf(e.getMessage())));
+      return malformed(trimmed, "not JSON: " + StreamMessage.firstLine(e.getMessage()));
     } catch (StackOverflowError e) {
       return malformed(trimmed, "JSON nested too deeply");
     }

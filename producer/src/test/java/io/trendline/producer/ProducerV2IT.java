@@ -72,11 +72,13 @@ class ProducerV2IT {
         .log(line -> System.err.println("[streamserver] " + line));
   }
 
+  /** The token the test servers require, as the producer loads it from the environment. */
+  private static BearerToken token() {
+    return BearerToken.load("", Collections.singletonMap(BearerToken.ENV, TOKEN));
+  }
+
   private static XRules rules(StreamServer server) {
-    return new XRules(
-        server.url(),
-        BearerToken.load("", Collections.singletonMap(BearerToken.ENV, TOKEN)),
-        Duration.ofSeconds(10));
+    return new XRules(server.url(), token(), Duration.ofSeconds(10));
   }
 
   @Test
@@ -105,13 +107,7 @@ class ProducerV2IT {
       assertEquals(3, map.size());
       HosebirdSource source =
           HosebirdSource.v2(
-              server.url(),
-              BearerToken.load("", Collections.singletonMap(BearerToken.ENV, TOKEN)),
-              1000,
-              5,
-              Duration.ofSeconds(2),
-              0,
-              Duration.ofSeconds(1));
+              server.url(), token(), 1000, 5, Duration.ofSeconds(2), 0, Duration.ofSeconds(1));
       ProducerMetrics metrics = new ProducerMetrics(keywords);
       Map<String, Object> props = new HashMap<>();
       props.put("bootstrap.servers", broker.bootstrapServers());
@@ -186,13 +182,7 @@ class ProducerV2IT {
               rules(server), keywords, false, new PrintStream(new ByteArrayOutputStream()));
       HosebirdSource source =
           HosebirdSource.v2(
-              server.url(),
-              BearerToken.load("", Collections.singletonMap(BearerToken.ENV, TOKEN)),
-              1000,
-              5,
-              Duration.ofSeconds(2),
-              1,
-              Duration.ofSeconds(1));
+              server.url(), token(), 1000, 5, Duration.ofSeconds(2), 1, Duration.ofSeconds(1));
       ProducerMetrics metrics = new ProducerMetrics(keywords);
       StatusPipeline pipeline =
           StatusPipeline.builder(source, new TrackMatcher(keywords), metrics).v2(map).build();
@@ -496,13 +486,7 @@ class ProducerV2IT {
                 rules(server), keywords, false, new PrintStream(new ByteArrayOutputStream()));
         source =
             HosebirdSource.v2(
-                server.url(),
-                BearerToken.load("", Collections.singletonMap(BearerToken.ENV, TOKEN)),
-                10_000,
-                5,
-                Duration.ofSeconds(30),
-                0,
-                Duration.ofSeconds(1));
+                server.url(), token(), 10_000, 5, Duration.ofSeconds(30), 0, Duration.ofSeconds(1));
       } else {
         Map<String, String> env = new HashMap<>();
         env.put(Credentials.ENV_CONSUMER_KEY, "k");
