@@ -7,6 +7,7 @@ run_local() {
   local jars=(producer/target/trendline-producer-all.jar
               support/streamserver/target/trendline-streamserver-all.jar
               consumer/target/trendline-consumer.jar
+              dashboard/target/trendline-dashboard-all.jar
               support/broker/target/trendline-broker.jar
               support/local/target/trendline-local.jar)
   local jar

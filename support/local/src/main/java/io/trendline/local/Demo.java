@@ -110,6 +110,17 @@ public final class Demo {
               "true",
               "Show each keyword's all-time total (since the job started) under the window.")
           .define("top", Type.INT, "10", ConfigDef.between(1, 100), "Rows of the ranking.")
+          .define(
+              "dashboard",
+              Type.BOOLEAN,
+              "true",
+              "Also serve the live dashboard page (trendline-dashboard) on loopback.")
+          .define(
+              "dashboard.port",
+              Type.INT,
+              "8050",
+              ConfigDef.between(0, 65535),
+              "The dashboard's port (0: any free one).")
           .define("home", Type.STRING, ".", "The project checkout (where the jars were built).")
           .define(
               "seed",
@@ -126,6 +137,8 @@ public final class Demo {
   private final List<JavaProcess> children = new ArrayList<>();
   private KafkaBrokerProcess broker;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private String dashboardUrl;
+  private JavaProcess dashboard;
 
   Demo(Config config, PrintStream out) {
     this.config = config;
@@ -295,6 +308,28 @@ public final class Demo {
             "consumer.log");
     done("spark local[2], window " + Durations.format(config.getDuration("window")));
 
+    if (config.getBoolean("dashboard")) {
+      step("dashboard");
+      dashboard =
+          start(
+              "dashboard",
+              Arrays.asList("-Xmx128m"),
+              Arrays.asList(
+                  "-jar",
+                  layout.dashboardJar().toString(),
+                  "--topic",
+                  RANKINGS_TOPIC,
+                  "--kafka.bootstrap.servers",
+                  bootstrap,
+                  "--http.port",
+                  String.valueOf(config.getInt("dashboard.port"))),
+              Collections.<String, String>emptyMap(),
+              "dashboard.log");
+      dashboardUrl = dashboard.awaitLine(Pattern.compile("Dashboard: (http://\\S+)"), 60_000);
+      done("java -jar " + layout.home.relativize(layout.dashboardJar()));
+      out.println("Dashboard: " + dashboardUrl);
+    }
+
     return show(bootstrap, topic, producer, server, consumer);
   }
 
@@ -311,8 +346,8 @@ public final class Demo {
     try {
       JsonObject last = null;
       while (!stopRequested.get() && System.nanoTime() < deadline) {
-        for (JavaProcess c : Arrays.asList(server, producer, consumer)) {
-          if (!c.isAlive()) {
+        for (JavaProcess c : Arrays.asList(server, producer, consumer, dashboard)) {
+          if (c != null && !c.isAlive()) {
             throw new IllegalStateException(
                 "the " + c.name() + " stopped unexpectedly; " + c.tail(15));
           }
@@ -381,6 +416,9 @@ public final class Demo {
             producerStatus.rate(),
             recordsInTopic,
             RankingText.processing(ranking)));
+    if (dashboardUrl != null) {
+      sb.append("Dashboard: ").append(dashboardUrl).append(System.lineSeparator());
+    }
     out.print(sb);
     out.flush();
   }

@@ -25,6 +25,10 @@ final class Layout {
     return require(home.resolve("producer/target/trendline-producer-all.jar"));
   }
 
+  Path dashboardJar() {
+    return require(home.resolve("dashboard/target/trendline-dashboard-all.jar"));
+  }
+
   Path streamServerJar() {
     return require(home.resolve("support/streamserver/target/trendline-streamserver-all.jar"));
   }
