@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks both applications against baselines measured in the same run, on this machine:
 # producer throughput, the matcher (JMH), the consumer's window at a full window, its sustainable
-# rate, end-to-end latency and memory. Prints a table; writes bench.json, bench.txt and
-# batch-times.svg under --out (run/bench). About 10 minutes on 2 cores; --smoke runs tiny sizes
+# rate, end-to-end latency, memory, and how soon the dashboard's page shows a new ranking (in
+# headless Chromium). Prints a table; writes bench.json, bench.txt and batch-times.svg under
+# --out (run/bench). About 10 minutes on 2 cores; --smoke runs tiny sizes
 # in about 1.
 #
-#   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
+#   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency,dashboard]
 #                    [--keys 4,400,10000] [--profile] [--spark3]
 #
 # --spark3 runs the consumer sections on Spark 3.5 with the Spark 3 jar (the -Pspark3 build),
@@ -35,7 +36,7 @@ else
   build=(mvn -B -q -ntp -DskipTests package)
 fi
 
-jars=(producer/target/trendline-producer-all.jar "$consumer"
+jars=(producer/target/trendline-producer-all.jar "$consumer" dashboard/target/trendline-dashboard-all.jar
       support/broker/target/trendline-broker.jar "$bench/trendline-bench.jar")
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then

@@ -22,7 +22,7 @@ import java.util.Map;
  * Prints a table, writes {@code bench.json} and {@code batch-times.svg} under {@code --out}.
  *
  * <pre>
- * scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency]
+ * scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency,dashboard]
  *                  [--keys 4,400,10000] [--profile]
  * </pre>
  *
@@ -30,7 +30,7 @@ import java.util.Map;
  * JVM (the consumer's sections) under it with {@code JAVA_OPTS=-XX:StartFlightRecording=...}.
  */
 public final class Bench {
-  static final String[] ALL = {"producer", "matcher", "window", "rate", "latency"};
+  static final String[] ALL = {"producer", "matcher", "window", "rate", "latency", "dashboard"};
   public static final String KEYWORDS = "bitcoin,blockchain,IoT,5G";
 
   /** What every section gets: where things are, the broker, and how big to go. */
@@ -160,6 +160,7 @@ public final class Bench {
             .topic(ProducerBench.TOPIC_NAIVE, 3)
             .topic(RATE_TOPIC, 3)
             .topic(LATENCY_TOPIC, 3)
+            .topic(DASHBOARD_TOPIC, 1)
             .jvmOption("-Xmx1g")
             .start()) {
       Context ctx = new Context(home, out, smoke, broker, System.err, profile, windowKeys);
@@ -200,6 +201,7 @@ public final class Bench {
 
   public static final String RATE_TOPIC = "bench-rate";
   public static final String LATENCY_TOPIC = "bench-e2e";
+  public static final String DASHBOARD_TOPIC = "bench-rankings";
 
   private static Object run(String section, Context ctx) throws Exception {
     switch (section) {
@@ -213,6 +215,8 @@ public final class Bench {
         return RateBench.run(ctx);
       case "latency":
         return LatencyBench.run(ctx);
+      case "dashboard":
+        return DashboardBench.run(ctx);
       default:
         throw new IllegalArgumentException(section);
     }

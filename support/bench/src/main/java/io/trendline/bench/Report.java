@@ -208,6 +208,20 @@ final class Report {
                 compact(map(map(row.get("inverse")).get("heapAfterGcMb")))));
       }
     }
+    if (r.containsKey("dashboard")) {
+      Map<String, Object> d = map(r.get("dashboard"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%n7. Dashboard: from a ranking written to Kafka to the page having drawn it (one a"
+                  + " second, headless Chromium)%n"
+                  + "   %d of %d drawn: median %.0f ms, p90 %.0f ms, worst %.0f ms%n",
+              ((Number) d.get("drawn")).intValue(),
+              ((Number) d.get("rankings")).intValue(),
+              num(d, "medianMs"),
+              num(d, "p90Ms"),
+              num(d, "worstMs")));
+    }
     return sb.toString();
   }
 

@@ -51,7 +51,8 @@ class BenchSmokeIT {
           "3. Consumer batch time at a full window",
           "4. Sustainable rate",
           "5. End to end",
-          "6. Memory"
+          "6. Memory",
+          "7. Dashboard"
         }) {
       assertTrue(table.contains(heading), heading + " in\n" + table);
     }
@@ -95,6 +96,11 @@ class BenchSmokeIT {
     JsonObject rate = r.getAsJsonObject("rate");
     assertTrue(rate.get("rawReadRecordsPerSecond").getAsDouble() > 0);
     assertTrue(rate.getAsJsonObject("levels").size() > 0);
+
+    JsonObject dashboard = r.getAsJsonObject("dashboard");
+    assertEquals(0, dashboard.get("notDrawn").getAsInt(), "every ranking drawn: " + dashboard);
+    assertEquals(dashboard.get("rankings").getAsInt(), dashboard.get("drawn").getAsInt());
+    assertTrue(dashboard.get("worstMs").getAsDouble() >= dashboard.get("medianMs").getAsDouble());
 
     JsonObject latency = r.getAsJsonObject("latency");
     assertTrue(latency.get("recordsMeasured").getAsLong() > 0, latency.toString());
