@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trendline.common.config.ConfigDef;
 import io.trendline.common.config.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -81,6 +85,31 @@ class DashboardSettingsTest {
   }
 
   @Test
+  void everySettingGivenAWrongValueIsOneLineNamingIt() {
+    int checked = 0;
+    for (ConfigDef.Key key : DashboardSettings.DEF.keys()) {
+      String[] wrong;
+      switch (key.type) {
+        case INT:
+          wrong = new String[] {"abc", "-5", "99999999999999999999"};
+          break;
+        case DURATION:
+          wrong = new String[] {"10 parsecs", "-1s", "0ms"};
+          break;
+        default:
+          wrong = new String[] {""};
+      }
+      for (String bad : wrong) {
+        String e = error(key.name, bad);
+        assertTrue(e.contains(key.name), key.name + "=" + bad + ": " + e);
+        assertFalse(e.contains("\n"), e);
+      }
+      checked++;
+    }
+    assertEquals(DashboardSettings.DEF.keys().size(), checked);
+  }
+
+  @Test
   void aConfigurationErrorExitsWithTwoAndOneLine() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -99,6 +128,19 @@ class DashboardSettingsTest {
         e.startsWith("trendline-dashboard: Invalid value 'soon' for configuration stale.after"),
         e);
     assertEquals(0, out.size());
+  }
+
+  @Test
+  void theShippedConfigFileLoadsAndNamesEverySetting() throws Exception {
+    Path conf = Paths.get("..", "conf", "dashboard.properties");
+    DashboardSettings s =
+        DashboardSettings.load(
+            new String[] {"--config", conf.toString()}, Collections.<String, String>emptyMap());
+    assertEquals("trends", s.topic());
+    String text = new String(Files.readAllBytes(conf), StandardCharsets.UTF_8);
+    for (ConfigDef.Key key : DashboardSettings.DEF.keys()) {
+      assertTrue(text.contains(key.name + "="), key.name + " in " + conf);
+    }
   }
 
   @Test
