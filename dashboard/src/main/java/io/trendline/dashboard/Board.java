@@ -15,8 +15,11 @@ import java.util.function.LongSupplier;
  * What the dashboard knows and who is watching: the {@link History} of rankings, the reader's
  * state, the bad records seen, and the open pages, each with its own bounded queue of Server-Sent
  * Events. A page that connects gets a snapshot and then every event after it, none missed and none
- * twice (both happen under one lock); a page too slow to keep up (its queue full) is disconnected,
- * and its browser reconnects to a fresh snapshot. Thread-safe.
+ * twice (both happen under one lock). While the reader catches up (reading back the history, or
+ * after an error) rankings are kept but not streamed; once it follows the topic live every page
+ * gets a fresh snapshot, so a long read-back never floods a page. A page too slow to keep up (its
+ * queue full) is disconnected, and its browser reconnects to a fresh snapshot; it keeps its place
+ * under {@code maxPages} until its connection has ended. Thread-safe.
  */
 final class Board {
   /** How many bad-record warnings pages are shown (the count covers all). */
@@ -32,9 +35,14 @@ final class Board {
 
   private final List<Page> pages = new ArrayList<>();
   private final Deque<JsonObject> warnings = new ArrayDeque<>();
+
+  /** The state that means the reader follows the topic as it is written. */
+  static final String LIVE = "live";
+
   private String state = "starting";
   private long badRecords;
   private long rankings;
+  private long tooOld;
   private long droppedPages;
   private long refusedPages;
 
@@ -78,7 +86,10 @@ final class Board {
     }
 
     private void offer(String frame) {
-      if (open && !queue.offer(frame)) {
+      if (!open) {
+        return;
+      }
+      if (!queue.offer(frame)) {
         // Too slow: it is disconnected rather than sent a history with holes.
         shut();
         droppedPages++;
@@ -103,20 +114,34 @@ final class Board {
 
   // ---- The reader's side
 
+  /**
+   * The reader's state ({@value #LIVE} when it follows the topic); a change is sent to the pages at
+   * once, and the change to live sends them a fresh snapshot.
+   */
   synchronized void state(String state) {
     if (!state.equals(this.state)) {
+      boolean nowLive = state.equals(LIVE);
       this.state = state;
-      publish("status", statusJson());
+      publish(nowLive ? "snapshot" : "status", nowLive ? snapshotJson() : statusJson());
     }
   }
 
-  /** Adds a ranking read from the topic and sends it to every page. */
-  synchronized void accept(RankingRecord r, long arrivedAt) {
+  /**
+   * Adds a ranking read from the topic and, when the reader is live, sends it to every page.
+   *
+   * @return false when it is older than the history keeps (counted, not shown)
+   */
+  synchronized boolean accept(RankingRecord r, long arrivedAt) {
     History.Entry e = history.add(r, arrivedAt);
-    if (e != null) {
-      rankings++;
+    if (e == null) {
+      tooOld++;
+      return false;
+    }
+    rankings++;
+    if (state.equals(LIVE)) {
       publish("ranking", e.json.toString());
     }
+    return true;
   }
 
   /** Counts a record that is not a ranking; pages show the latest ones as warnings. */
@@ -129,7 +154,7 @@ final class Board {
     while (warnings.size() > WARNINGS_KEPT) {
       warnings.removeFirst();
     }
-    publish("status", statusJson());
+    // Pages hear of it with the next status (each second): a burst of bad records is one event.
   }
 
   /** Sends the status to every page (once a second: it carries the age of the newest ranking). */
@@ -142,7 +167,6 @@ final class Board {
     for (Page p : pages) {
       p.shut();
     }
-    pages.clear();
   }
 
   // ---- The pages' side
@@ -193,6 +217,11 @@ final class Board {
     return rankings;
   }
 
+  /** Rankings older than the history kept when they arrived (not shown). */
+  synchronized long tooOld() {
+    return tooOld;
+  }
+
   synchronized int openPages() {
     return pages.size();
   }
@@ -216,6 +245,7 @@ final class Board {
       o.addProperty("ageMs", Math.max(0, now - newest.arrivedAt));
     }
     o.addProperty("rankings", rankings);
+    o.addProperty("tooOld", tooOld);
     o.addProperty("badRecords", badRecords);
     JsonArray w = new JsonArray();
     for (JsonObject x : warnings) {
@@ -227,11 +257,9 @@ final class Board {
 
   private void publish(String event, String data) {
     String frame = frame(event, data);
-    for (Page p : new ArrayList<>(pages)) {
+    for (Page p : pages) {
+      // A page dropped here stays listed (and counted) until its connection ends: close().
       p.offer(frame);
-      if (!p.open) {
-        pages.remove(p);
-      }
     }
   }
 

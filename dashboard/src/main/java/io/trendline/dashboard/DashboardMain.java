@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * consumer's ranking topic and serves a live page of it. Prints {@code Dashboard:
  * http://HOST:PORT/} once it listens; runs until SIGINT/SIGTERM.
  *
- * <p>Exit codes: 0 stopped, 1 the address cannot be listened on, 2 a configuration error.
+ * <p>Exit codes: 1 the address cannot be listened on, 2 a configuration error; stopped by SIGINT or
+ * SIGTERM it closes the pages and Kafka and ends as the JVM does on that signal (130, 143).
  */
 public final class DashboardMain {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardMain.class);

@@ -87,6 +87,10 @@ final class DashboardServer implements AutoCloseable {
    * @throws IOException when the address cannot be listened on, or the jar misses a file
    */
   static DashboardServer start(Board board, String host, int port) throws IOException {
+    // Each event is written and flushed as it comes: no waiting to fill a segment (Nagle).
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
     DashboardServer s;
     try {
@@ -178,10 +182,16 @@ final class DashboardServer implements AutoCloseable {
   }
 
   private void events(HttpExchange x, boolean head) throws IOException {
+    if (head) {
+      x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      x.sendResponseHeaders(200, -1);
+      return;
+    }
     Board.Page page = board.connect();
     if (page == null) {
+      // (The page retries by itself: browsers do not reconnect after an error status.)
       x.getResponseHeaders().set("Retry-After", "10");
-      text(x, 503, "too many open pages\n", head);
+      text(x, 503, "too many open pages\n", false);
       return;
     }
     try {
@@ -190,10 +200,6 @@ final class DashboardServer implements AutoCloseable {
       h.set("Cache-Control", "no-store");
       // Proxies that buffer (nginx) would hold the events back.
       h.set("X-Accel-Buffering", "no");
-      if (head) {
-        x.sendResponseHeaders(200, -1);
-        return;
-      }
       x.sendResponseHeaders(200, 0);
       OutputStream out = x.getResponseBody();
       // A page reconnects two seconds after losing the stream.

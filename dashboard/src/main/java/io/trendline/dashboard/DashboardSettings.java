@@ -112,8 +112,9 @@ final class DashboardSettings {
 
   private static void validateHistory(Object value) {
     Duration d = (Duration) value;
-    if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofHours(24)) > 0) {
-      throw new IllegalArgumentException("expected between 1m and 24h");
+    // An hour at one ranking a second is 3,600 rankings held and sent to each page that opens.
+    if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("expected between 1m and 1h");
     }
   }
 
@@ -154,7 +155,8 @@ final class DashboardSettings {
     props.put("bootstrap.servers", config.getString(KAFKA_PREFIX + "bootstrap.servers"));
     props.putAll(config.passThrough(KAFKA_PREFIX));
     for (String k : new String[] {"group.id", "enable.auto.commit"}) {
-      if (props.containsKey(k)) {
+      if (props.containsKey(k)
+          && !(k.equals("enable.auto.commit") && "false".equals(props.get(k)))) {
         throw ConfigException.invalid(
             KAFKA_PREFIX + k, props.get(k), "the dashboard joins no group and commits nothing");
       }

@@ -73,11 +73,17 @@ final class History {
 
   /**
    * The page's view of a ranking: its fields, {@code arrivedAt}, and per top keyword {@code change}
-   * (its count minus its count in the latest ranking at least a minute older; absent until the
-   * history holds one) or {@code entered: true} (not in that ranking's top then).
+   * (its count minus its count in the latest ranking at least a minute older, if that one is not
+   * much older than a minute; absent otherwise) or {@code entered: true} (not in that ranking's top
+   * then).
    */
   private JsonObject json(RankingRecord r, long arrivedAt) {
     Map.Entry<Long, Entry> ref = byBatch.floorEntry(r.batchTime - CHANGE_SPAN_MS);
+    if (ref != null
+        && r.batchTime - ref.getKey() > CHANGE_SPAN_MS + Math.max(2 * r.slideMs, 5000)) {
+      // Rankings are missing around a minute ago (the consumer was down): no change is known.
+      ref = null;
+    }
     JsonObject o = new JsonObject();
     o.addProperty("batchTime", r.batchTime);
     o.addProperty("arrivedAt", arrivedAt);

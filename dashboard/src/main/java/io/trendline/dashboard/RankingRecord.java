@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
+import io.trendline.common.Printable;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,7 +15,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One ranking as the consumer writes it to its ranking topic ({@code sink.kafka.topic}), read back
@@ -184,6 +187,10 @@ final class RankingRecord {
     if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
       throw new Bad("field '" + field + "' is not a number");
     }
+    if (e.getAsString().length() > 25) {
+      // (Converting a number of a million digits would take seconds.)
+      throw new Bad("field '" + field + "' is not a whole number in range");
+    }
     long v;
     try {
       v = e.getAsBigDecimal().longValueExact();
@@ -206,6 +213,7 @@ final class RankingRecord {
       throw new Bad("field '" + field + "' has " + a.size() + " rows (at most " + MAX_ROWS + ")");
     }
     List<Row> rows = new ArrayList<>(a.size());
+    Set<String> seen = new HashSet<>();
     for (JsonElement r : a) {
       if (!r.isJsonObject()) {
         throw new Bad("a row of '" + field + "' is not an object");
@@ -221,6 +229,9 @@ final class RankingRecord {
                 + field
                 + "' is "
                 + (keyword.isEmpty() ? "empty" : keyword.length() + " characters long"));
+      }
+      if (!seen.add(keyword)) {
+        throw new Bad("keyword '" + Printable.keyword(keyword) + "' is twice in '" + field + "'");
       }
       rows.add(new Row(keyword, number(r.getAsJsonObject(), "count", 0, true)));
     }

@@ -34,6 +34,17 @@ final class TopicReader implements Runnable, AutoCloseable {
   /** Bad records logged one by one; after that, only counted (the page shows the latest). */
   static final int BAD_LOGGED = 20;
 
+  /** The wait before reconnecting after an error, doubling up to the maximum. */
+  static final long FIRST_BACKOFF_MS = 1000;
+
+  static final long MAX_BACKOFF_MS = 30_000;
+
+  /**
+   * A ranking dated further than this after its record's time (or our clock) is refused: one
+   * ranking from the far future would otherwise push every real one out of the history.
+   */
+  static final long FUTURE_TOLERANCE_MS = 5 * 60_000;
+
   private final Map<String, Object> props;
   private final String topic;
   private final long historyMs;
@@ -61,18 +72,58 @@ final class TopicReader implements Runnable, AutoCloseable {
   @Override
   public void run() {
     String servers = String.valueOf(props.get("bootstrap.servers"));
+    long backoffMs = FIRST_BACKOFF_MS;
+    while (closed.getCount() > 0) {
+      try {
+        if (follow(servers)) {
+          backoffMs = FIRST_BACKOFF_MS;
+        }
+      } catch (WakeupException e) {
+        return; // closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (KafkaException e) {
+        if (closed.getCount() == 0) {
+          return;
+        }
+        // Whatever it is (a broker gone, an unresolvable address, a failed login), the dashboard
+        // says so on the page and in /healthz, and tries again: Kafka may come back.
+        LOG.warn(
+            "Cannot read '{}' from Kafka at {}: {}; retrying in {} s",
+            topic,
+            servers,
+            e.toString(),
+            backoffMs / 1000);
+        board.state("error: " + e.getMessage() + " (retrying)");
+        try {
+          closed.await(backoffMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /**
+   * One session with Kafka: waits for the topic, reads back the history, then follows the topic
+   * until closed. Returns whether it got to follow the topic live.
+   */
+  private boolean follow(String servers) throws InterruptedException {
+    boolean live = false;
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
       consumer = c;
       if (closed.getCount() == 0) {
-        return;
+        return false;
       }
       board.state("connecting to Kafka at " + servers);
       List<TopicPartition> partitions = awaitTopic(c, servers);
       if (partitions == null) {
-        return;
+        return false;
       }
       Map<TopicPartition, Long> ends = start(c, partitions);
-      boolean live = false;
       long nextCheck = clock.getAsLong() + PARTITION_CHECK_MS;
       while (closed.getCount() > 0) {
         ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
@@ -81,7 +132,7 @@ final class TopicReader implements Runnable, AutoCloseable {
         }
         if (!live && caughtUp(c, ends)) {
           live = true;
-          board.state("live");
+          board.state(Board.LIVE);
           LOG.info("Read back the last {} s of '{}'; following it", historyMs / 1000, topic);
         }
         if (clock.getAsLong() >= nextCheck) {
@@ -89,15 +140,9 @@ final class TopicReader implements Runnable, AutoCloseable {
           addNewPartitions(c);
         }
       }
-    } catch (WakeupException e) {
-      // closed
-    } catch (KafkaException e) {
-      if (closed.getCount() > 0) {
-        LOG.error("Cannot read '{}' from Kafka at {}: {}", topic, servers, e.toString());
-        board.state("stopped: " + e.getMessage());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return live;
+    } finally {
+      consumer = null;
     }
   }
 
@@ -206,10 +251,26 @@ final class TopicReader implements Runnable, AutoCloseable {
     // Read back from the past, a ranking arrived when it was written; read live, now (the
     // consumer's clock may differ from ours: the age of a live ranking is measured on one clock).
     long arrivedAt = live || r.timestamp() < 0 ? now : Math.min(r.timestamp(), now);
+    String where = "partition " + r.partition() + " offset " + r.offset();
     try {
-      board.accept(RankingRecord.parse(r.value(), maxRecordBytes), arrivedAt);
+      RankingRecord ranking = RankingRecord.parse(r.value(), maxRecordBytes);
+      long reference = Math.max(now, r.timestamp());
+      if (ranking.batchTime > reference + FUTURE_TOLERANCE_MS) {
+        throw new RankingRecord.Bad(
+            "batch time "
+                + ranking.batchTime
+                + " is "
+                + (ranking.batchTime - reference) / 1000
+                + " s after the record's own time");
+      }
+      if (!board.accept(ranking, arrivedAt) && board.tooOld() <= BAD_LOGGED) {
+        LOG.info(
+            "Ranking of batch {} ({} of '{}') is older than the history kept; not shown",
+            ranking.batchTime,
+            where,
+            topic);
+      }
     } catch (RankingRecord.Bad e) {
-      String where = "partition " + r.partition() + " offset " + r.offset();
       board.bad(where, e.getMessage());
       long n = board.badRecords();
       if (n <= BAD_LOGGED) {

@@ -38,6 +38,7 @@ class BoardTest {
   @Test
   void aPageGetsTheSnapshotThenEveryRankingInOrder() throws Exception {
     Board b = board(5, 100);
+    b.state(Board.LIVE);
     b.accept(ranking(1000, "a=1"), now.get());
     Board.Page p = b.connect();
     String[] first = next(p);
@@ -61,6 +62,35 @@ class BoardTest {
     p.close();
     assertEquals(0, b.openPages());
     assertFalse(p.isOpen());
+  }
+
+  @Test
+  void whileTheReaderCatchesUpRankingsAreKeptAndGoingLiveSendsThemAllAtOnce() throws Exception {
+    Board b = board(5, 3);
+    Board.Page p = b.connect();
+    assertEquals("snapshot", next(p)[0]);
+    b.state("reading the last 15 min of 'rankings'");
+    assertEquals("status", next(p)[0]);
+    // More rankings than the page's queue holds: streamed one by one they would drop it.
+    for (int i = 1; i <= 10; i++) {
+      assertTrue(b.accept(ranking(i * 1000L, "a=" + i), now.get()));
+    }
+    assertNull(p.next(0), "nothing streamed while catching up");
+    b.state(Board.LIVE);
+    String[] snap = next(p);
+    assertEquals("snapshot", snap[0]);
+    assertEquals(10, json(snap[1]).getAsJsonArray("rankings").size());
+    assertEquals("live", json(snap[1]).getAsJsonObject("status").get("state").getAsString());
+    assertTrue(p.isOpen());
+    b.accept(ranking(11_000, "a=11"), now.get());
+    assertEquals(11_000, json(next(p)[1]).get("batchTime").getAsLong());
+    // A ranking older than the history kept is counted, not shown.
+    Board c = board(5, 3);
+    c.accept(ranking(20 * 60_000, "a=1"), now.get());
+    assertFalse(c.accept(ranking(4 * 60_000 - 1, "a=1"), now.get()));
+    assertEquals(1, c.tooOld());
+    assertEquals(0, b.tooOld());
+    assertNull(p.next(0));
   }
 
   @Test
@@ -88,21 +118,25 @@ class BoardTest {
     for (int i = 0; i < 15; i++) {
       b.bad("partition 0 offset " + i, "not JSON");
     }
+    // A burst of bad records is told with the next status, as one event.
+    assertNull(p.next(0));
+    b.tick();
     JsonObject status = json(b.statusJson());
     assertEquals(15, status.get("badRecords").getAsLong());
     assertEquals(Board.WARNINGS_KEPT, status.getAsJsonArray("warnings").size());
     assertEquals(
         "partition 0 offset 14: not JSON",
         status.getAsJsonArray("warnings").get(9).getAsJsonObject().get("text").getAsString());
-    // Each bad record tells the open pages at once.
     String[] first = next(p);
     assertEquals("status", first[0]);
-    assertEquals(1, json(first[1]).get("badRecords").getAsLong());
+    assertEquals(15, json(first[1]).get("badRecords").getAsLong());
+    assertNull(p.next(0));
   }
 
   @Test
   void pagesBeyondTheCapAreRefusedAndASlowPageIsDisconnectedAlone() throws Exception {
     Board b = board(2, 3);
+    b.state(Board.LIVE);
     Board.Page slow = b.connect();
     Board.Page quick = b.connect();
     assertNull(b.connect());
@@ -118,9 +152,13 @@ class BoardTest {
     assertFalse(slow.isOpen());
     assertNull(slow.next(0), "a disconnected page gets nothing more");
     assertEquals(1, b.droppedPages());
-    assertEquals(1, b.openPages());
     assertEquals(3000, json(next(quick)[1]).get("batchTime").getAsLong());
-    // Its place is free again.
+    // Its connection still holds its place until it has ended...
+    assertEquals(2, b.openPages());
+    assertNull(b.connect());
+    slow.close();
+    // ...and then the place is free again.
+    assertEquals(1, b.openPages());
     assertNotNull(b.connect());
   }
 
@@ -145,6 +183,5 @@ class BoardTest {
     waiter.join();
     assertNull(got.get());
     assertFalse(p.isOpen());
-    assertEquals(0, b.openPages());
   }
 }

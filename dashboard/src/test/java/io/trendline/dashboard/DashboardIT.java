@@ -305,13 +305,17 @@ class DashboardIT {
       // A new ranking changes the bars, the table and the line chart.
       List<String> pathsBefore = chartPaths("lines");
       List<String> barPathsBefore = chartPaths("bars");
-      Map<String, Long> next = top("blockchain", 900, "bitcoin", 480, "iot", 70);
+      // (A keyword that looks like markup is shown as the text it is.)
+      Map<String, Long> next = top("blockchain", 900, "bitcoin", 480, "iot", 70, "<b>x</b>", 5);
       send(topic, null, ranking(last + 1000, next, totals));
       awaitBatch(last + 1000);
       changes.put("blockchain", "new in the top");
       changes.put("bitcoin", "+197");
       changes.put("iot", "−80");
+      changes.put("<b>x</b>", "new in the top");
       assertEquals(expectedRows(next, changes), table("table"));
+      assertTrue(chartTexts("bars").contains("<b>x</b>"), chartTexts("bars").toString());
+      assertEquals(0, browser.eval("return document.querySelectorAll('b').length;").getAsInt());
       assertNotEquals(barPathsBefore, chartPaths("bars"));
       assertNotEquals(pathsBefore, chartPaths("lines"));
       assertTrue(chartTexts("bars").contains("blockchain"));
@@ -319,11 +323,15 @@ class DashboardIT {
       // Records that are not rankings are counted and shown; the page carries on.
       send(topic, null, "not json at all");
       send(topic, null, "{\"hello\":\"world\"}");
+      // A ranking dated a day ahead would push every real one out of the history: refused.
+      send(topic, null, ranking(last + 86_400_000L, top("future", 1), null));
       Chromium.await(
-          () -> "2".equals(text("bad")) ? true : null, () -> "2 bad records shown", 30_000);
+          () -> "3".equals(text("bad")) ? true : null, () -> "3 bad records shown", 30_000);
       String warnings = text("warnings-list");
       assertTrue(warnings.contains("offset 122: not JSON"), warnings);
       assertTrue(warnings.contains("offset 123: field 'batchTime' is missing"), warnings);
+      assertTrue(warnings.contains("offset 124: batch time "), warnings);
+      assertTrue(warnings.contains(" s after the record's own time"), warnings);
       assertEquals(
           false, browser.eval("return document.getElementById('warnings').hidden;").getAsBoolean());
       assertEquals(expectedRows(next, changes), table("table"));
@@ -355,10 +363,23 @@ class DashboardIT {
     }
     try (JavaProcess d = dashboard(topic, "--max.pages", "1")) {
       String url = address(d);
-      // Rankings ten minutes old: the dashboard is unhealthy until new ones come.
+      // Read back, the rankings ten minutes old leave the dashboard unhealthy until new ones come.
       Chromium.await(
-          () -> status(url + "healthz") == 503 ? true : null, () -> "/healthz 503", 30_000);
+          () -> get(url + "api/snapshot").contains("\"state\":\"live\"") ? true : null,
+          () -> "the dashboard to read the topic back",
+          30_000);
+      assertTrue(get(url + "api/snapshot").contains("\"batchTime\":" + (recent + 4000)));
+      assertEquals(503, status(url + "healthz"));
+      // The one place (max.pages 1) is taken: the page is refused, says so, and tries again...
+      HttpURLConnection holder = (HttpURLConnection) new URL(url + "events").openConnection();
+      assertEquals(200, holder.getResponseCode());
+      java.io.InputStream held = holder.getInputStream();
+      assertTrue(held.read() >= 0);
       browser.open(url);
+      awaitState("disconnected");
+      // ...and gets in by itself once the place is free.
+      held.close();
+      holder.disconnect();
       awaitBatch(recent + 4000);
       assertEquals(
           "["
@@ -415,6 +436,19 @@ class DashboardIT {
     }
     // Of the chart package, only what the page loads and its licence files.
     assertEquals(false, JarBytecode.holds(JAR, echarts + "/dist/echarts.js"));
+  }
+
+  private static String get(String url) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+    c.setReadTimeout(10_000);
+    try (java.io.InputStream in = c.getInputStream()) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+      }
+      return new String(out.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   private static int status(String url) throws IOException {

@@ -70,7 +70,7 @@ class DashboardSettingsTest {
         error("http.port", "70000")
             .startsWith("Invalid value '70000' for configuration http.port"));
     assertEquals(
-        "Invalid value '30s' for configuration history: expected between 1m and 24h",
+        "Invalid value '30s' for configuration history: expected between 1m and 1h",
         error("history", "30s"));
     assertEquals(
         "Invalid value 'dashboards' for configuration kafka.group.id: the dashboard joins no group"

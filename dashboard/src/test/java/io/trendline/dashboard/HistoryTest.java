@@ -58,6 +58,20 @@ class HistoryTest {
   }
 
   @Test
+  void noChangeIsShownAgainstARankingMuchOlderThanAMinute() throws Exception {
+    History h = new History(15 * 60_000);
+    h.add(ranking(100_000, "a=5"), 1);
+    // The consumer was down for four minutes: the ranking before is not "a minute ago".
+    History.Entry e = h.add(ranking(340_000, "a=9"), 2);
+    assertFalse(row(e, 0).has("change"));
+    assertFalse(row(e, 0).has("entered"));
+    assertFalse(e.json.has("changeSinceMs"));
+    // Within the tolerance (a few slides), it is.
+    h.add(ranking(345_000, "a=9"), 3);
+    assertEquals(4, row(h.add(ranking(403_000, "a=13"), 4), 0).get("change").getAsLong());
+  }
+
+  @Test
   void keepsTheSpanBeforeTheNewestAndTheLaterOfTwoRecordsOfOneBatch() throws Exception {
     History h = new History(10_000);
     for (long t = 0; t <= 20_000; t += 1000) {

@@ -129,10 +129,36 @@ class RankingRecordTest {
         why(
             "{\"batchTime\":1,\"windowMs\":1,\"slideMs\":1,\"keys\":0,\"total\":0,\"top\":[],"
                 + "\"totals\":[1]}"));
+    assertEquals(
+        "keyword 'a' is twice in 'top'",
+        why(
+            "{\"batchTime\":1,\"windowMs\":1,\"slideMs\":1,\"keys\":0,\"total\":0,"
+                + "\"top\":[{\"keyword\":\"a\",\"count\":1},{\"keyword\":\"a\",\"count\":2}]}"));
+    // A number too long to be a count is refused before it is converted...
+    assertEquals(
+        "field 'total' is not a whole number in range",
+        why(
+            "{\"batchTime\":1,\"windowMs\":1,\"slideMs\":1,\"keys\":0,\"total\":"
+                + "123456789012345678901234567890,\"top\":[]}"));
+    // ...and one of 200,000 digits is not even read as a number.
+    StringBuilder digits = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) {
+      digits.append('9');
+    }
+    assertEquals(
+        "field 'total' is not a number",
+        why(
+            "{\"batchTime\":1,\"windowMs\":1,\"slideMs\":1,\"keys\":0,\"total\":"
+                + digits
+                + ",\"top\":[]}"));
+    // Deeply nested, closed: read without exhausting the stack, then refused for what it is.
     StringBuilder deep = new StringBuilder();
     for (int i = 0; i < 100_000; i++) {
       deep.append('[');
     }
-    assertEquals("not JSON", why(deep.toString()));
+    for (int i = 0; i < 100_000; i++) {
+      deep.append(']');
+    }
+    assertEquals("not a JSON object", why(deep.toString()));
   }
 }

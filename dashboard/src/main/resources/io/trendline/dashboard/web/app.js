@@ -6,18 +6,27 @@
 (function () {
   var SERIES = 10; // keywords drawn in the line chart: the current top ones
   var DISCONNECTED_MS = 5000; // no status for this long: the stream to the dashboard is lost
+  var RETRY_MS = 3000; // after the dashboard refused the stream (an HTTP error), try again
 
   var snapshot = null; // settings from the dashboard
   var rankings = []; // oldest first, by batch time
   var status = null;
   var lastEventAt = 0;
+  var refused = false; // the dashboard answered the stream with an HTTP error
   var num = new Intl.NumberFormat();
 
   // For measuring: when each batch was drawn (ms since the epoch), by batch time.
   var rendered = {};
+  var undrawn = []; // batch times received since the last drawing
   window.trendline = {
     rendered: rendered,
-    batchTimes: function () { return rankings.map(function (r) { return r.batchTime; }); }
+    batchTimes: function () { return rankings.map(function (r) { return r.batchTime; }); },
+    // When the dashboard read each ranking kept (its clock), by batch time.
+    arrivals: function () {
+      var a = {};
+      rankings.forEach(function (r) { a[r.batchTime] = r.arrivedAt; });
+      return a;
+    }
   };
 
   function $(id) { return document.getElementById(id); }
@@ -45,6 +54,7 @@
     }
     var from = newest().batchTime - snapshot.historyMs;
     while (rankings.length && rankings[0].batchTime < from) { rankings.shift(); }
+    Object.keys(rendered).forEach(function (k) { if (Number(k) < from) { delete rendered[k]; } });
   }
 
   function time(ms) {
@@ -125,7 +135,8 @@
     chart('lines').setOption({
       animation: false,
       legend: { type: 'scroll', top: 0, textStyle: { color: '#e6edf3' } },
-      tooltip: { trigger: 'axis' },
+      // Text tooltips: a keyword is never markup.
+      tooltip: { trigger: 'axis', renderMode: 'richText' },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: 'time', axisLabel: { color: '#9aa7b4' }, splitLine: { show: false } },
       yAxis: { type: 'value', axisLabel: { color: '#9aa7b4' }, splitLine: { lineStyle: { color: '#2b3642' } } },
@@ -133,9 +144,18 @@
     }, true);
   }
 
+  function clear() {
+    document.body.removeAttribute('data-batch-time');
+    Object.keys(charts).forEach(function (k) { charts[k].clear(); });
+    ['table', 'totals-table'].forEach(function (id) { fillTable($(id), [], false); });
+    ['bars-sub', 'processing', 'records', 'keys', 'window', 'age'].forEach(function (id) { text($(id), '–'); });
+    $('totals-panel').hidden = true;
+    $('totals-table').hidden = true;
+  }
+
   function draw() {
     var latest = newest();
-    if (!latest) { return; }
+    if (!latest) { clear(); undrawn = []; return; }
     document.body.setAttribute('data-batch-time', String(latest.batchTime));
     text($('bars-sub'), 'window of ' + seconds(latest.windowMs) + ' at ' + time(latest.batchTime));
     text($('table-caption'), 'Top keywords, window of ' + seconds(latest.windowMs) + ' at ' + time(latest.batchTime));
@@ -154,7 +174,9 @@
       bars('totals', totals.top, false);
       fillTable($('totals-table'), totals.top, false);
     }
-    rendered[latest.batchTime] = Date.now();
+    var now = Date.now();
+    undrawn.forEach(function (t) { rendered[t] = now; });
+    undrawn = [];
   }
 
   // A burst of rankings (a page opened during a catch-up) is drawn once per frame, not once each.
@@ -168,7 +190,12 @@
 
   function showState() {
     var state, label;
-    if (Date.now() - lastEventAt > DISCONNECTED_MS) {
+    var reader = status ? status.state : 'connecting';
+    document.body.setAttribute('data-reader', reader);
+    if (refused) {
+      state = 'disconnected';
+      label = 'the dashboard refused this page (too many open?), trying again…';
+    } else if (Date.now() - lastEventAt > DISCONNECTED_MS) {
       state = 'disconnected';
       label = 'disconnected from the dashboard, reconnecting…';
     } else if (!status) {
@@ -179,7 +206,11 @@
       label = status.state === 'live' ? 'no ranking yet' : status.state;
     } else if (status.stale) {
       state = 'stale';
-      label = 'stale: no ranking for ' + seconds(status.ageMs);
+      label = 'stale: no ranking for ' + seconds(status.ageMs) + (reader === 'live' ? '' : ' (' + reader + ')');
+    } else if (reader !== 'live') {
+      // Reading back the history (fine), or Kafka lost (not: rankings will stop).
+      state = /^(error|cannot|stopped)/.test(reader) ? 'stale' : 'live';
+      label = reader;
     } else {
       state = 'live';
       label = 'live';
@@ -204,11 +235,14 @@
   }
 
   function connect() {
+    if (!lastEventAt) { lastEventAt = Date.now(); }
     var events = new EventSource('events');
     events.addEventListener('snapshot', function (e) {
       lastEventAt = Date.now();
+      refused = false;
       snapshot = JSON.parse(e.data);
       rankings = snapshot.rankings;
+      undrawn = rankings.map(function (r) { return r.batchTime; });
       text($('topic'), snapshot.topic);
       text($('lines-span'), 'last ' + Math.round(snapshot.historyMs / 60000) + ' minutes');
       draw();
@@ -217,8 +251,11 @@
     events.addEventListener('ranking', function (e) {
       lastEventAt = Date.now();
       if (!snapshot) { return; }
-      add(JSON.parse(e.data));
-      if (status) { status.stale = false; status.ageMs = 0; } // it just arrived
+      var r = JSON.parse(e.data);
+      var latest = !newest() || r.batchTime >= newest().batchTime;
+      add(r);
+      undrawn.push(r.batchTime);
+      if (latest && status) { status.stale = false; status.ageMs = 0; } // it just arrived
       scheduleDraw();
       showState();
     });
@@ -226,7 +263,15 @@
       lastEventAt = Date.now();
       showStatus(JSON.parse(e.data));
     });
-    events.onerror = function () { showState(); };
+    events.onerror = function () {
+      if (events.readyState === EventSource.CLOSED) {
+        // Refused with an HTTP error (too many pages, a proxy's 502): browsers give up; we don't.
+        refused = true;
+        events.close();
+        setTimeout(connect, RETRY_MS + Math.random() * RETRY_MS);
+      }
+      showState();
+    };
   }
 
   setInterval(showState, 1000);

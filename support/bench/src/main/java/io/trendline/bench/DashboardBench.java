@@ -36,6 +36,8 @@ public final class DashboardBench {
     Path dir = ctx.out.resolve("dashboard");
     Path jar = ctx.home.resolve("dashboard/target/trendline-dashboard-all.jar");
     List<Long> latencies = new ArrayList<>();
+    List<Long> toDashboard = new ArrayList<>();
+    List<Long> toPage = new ArrayList<>();
     int missing = 0;
     try (JavaProcess dashboard =
             JavaProcess.start(
@@ -56,9 +58,10 @@ public final class DashboardBench {
         KafkaProducer<String, String> producer = producer(ctx)) {
       String url = dashboard.awaitLine(ADDRESS, 60_000);
       browser.open(url);
+      // The page has its snapshot and the dashboard follows the topic.
       Chromium.await(
-          () -> "live".equals(status(browser)) || "waiting".equals(status(browser)) ? true : null,
-          () -> "the page to connect",
+          () -> "live".equals(reader(browser)) ? true : null,
+          () -> "the dashboard to follow the topic",
           30_000);
       long base = System.currentTimeMillis() / 1000 * 1000;
       Map<Long, Long> acked = new LinkedHashMap<>();
@@ -81,12 +84,17 @@ public final class DashboardBench {
           () -> "the page to draw the last ranking",
           30_000);
       JsonObject rendered = rendered(browser);
+      JsonObject arrivals = browser.eval("return window.trendline.arrivals();").getAsJsonObject();
       for (Map.Entry<Long, Long> e : acked.entrySet()) {
         JsonElement at = rendered.get(String.valueOf(e.getKey()));
-        if (at == null) {
+        JsonElement read = arrivals.get(String.valueOf(e.getKey()));
+        if (at == null || read == null) {
           missing++;
         } else {
           latencies.add(Math.max(0, at.getAsLong() - e.getValue()));
+          // Where the time goes: Kafka to the dashboard's reader, then the reader to the drawing.
+          toDashboard.add(read.getAsLong() - e.getValue());
+          toPage.add(at.getAsLong() - read.getAsLong());
         }
       }
       browser.screenshot(dir.resolve("page.png"));
@@ -98,6 +106,8 @@ public final class DashboardBench {
     r.put("medianMs", Stats.median(latencies));
     r.put("p90Ms", Stats.quantile(latencies, 0.9));
     r.put("worstMs", latencies.isEmpty() ? Double.NaN : (double) Collections.max(latencies));
+    r.put("kafkaToDashboardMedianMs", Stats.median(toDashboard));
+    r.put("dashboardToDrawnMedianMs", Stats.median(toPage));
     r.put("latenciesMs", latencies);
     ctx.progress(
         "dashboard: %d rankings, median %.0f ms, worst %.0f ms from written to drawn",
@@ -105,8 +115,8 @@ public final class DashboardBench {
     return r;
   }
 
-  private static String status(Chromium b) throws java.io.IOException {
-    return b.evalString("return document.body.getAttribute('data-state');");
+  private static String reader(Chromium b) throws java.io.IOException {
+    return b.evalString("return document.body.getAttribute('data-reader');");
   }
 
   private static JsonObject rendered(Chromium b) throws java.io.IOException {

@@ -215,12 +215,15 @@ final class Report {
               Locale.ROOT,
               "%n7. Dashboard: from a ranking written to Kafka to the page having drawn it (one a"
                   + " second, headless Chromium)%n"
-                  + "   %d of %d drawn: median %.0f ms, p90 %.0f ms, worst %.0f ms%n",
+                  + "   %d of %d drawn: median %.0f ms, p90 %.0f ms, worst %.0f ms (median: Kafka to"
+                  + " the dashboard %.0f ms, the dashboard to the page drawn %.0f ms)%n",
               ((Number) d.get("drawn")).intValue(),
               ((Number) d.get("rankings")).intValue(),
               num(d, "medianMs"),
               num(d, "p90Ms"),
-              num(d, "worstMs")));
+              num(d, "worstMs"),
+              num(d, "kafkaToDashboardMedianMs"),
+              num(d, "dashboardToDrawnMedianMs")));
     }
     return sb.toString();
   }
