@@ -40,7 +40,13 @@
   }
   window.addEventListener('resize', function () {
     Object.keys(charts).forEach(function (k) { charts[k].resize(); });
+    scheduleDraw(); // the charts' text follows the page's, which follows the window
   });
+
+  // Chart text in pixels, scaled like the page's text (from a laptop to a wall screen).
+  function px(scale) {
+    return Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * scale);
+  }
 
   function newest() { return rankings.length ? rankings[rankings.length - 1] : null; }
 
@@ -95,17 +101,17 @@
       : 'No keywords');
     chart(id).setOption({
       animation: false,
-      grid: { left: 8, right: 80, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', splitLine: { lineStyle: { color: '#2b3642' } }, axisLabel: { color: '#9aa7b4' } },
+      grid: { left: 8, right: px(6), top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', splitLine: { lineStyle: { color: '#2b3642' } }, axisLabel: { color: '#9aa7b4', fontSize: px(0.75) } },
       yAxis: {
         type: 'category', inverse: true, data: rows.map(function (r) { return r.keyword; }),
-        axisLabel: { color: '#e6edf3', fontSize: 14 }
+        axisLabel: { color: '#e6edf3', fontSize: px(0.9) }
       },
       series: [{
         type: 'bar', data: rows.map(function (r) { return r.count; }),
         itemStyle: { color: id === 'totals' ? '#a371f7' : '#4fc3f7' },
         label: {
-          show: true, position: 'right', color: '#e6edf3',
+          show: true, position: 'right', color: '#e6edf3', fontSize: px(0.8),
           formatter: function (p) {
             var r = rows[p.dataIndex];
             var c = withChange ? changeText(r) : '';
@@ -134,12 +140,12 @@
       (rankings.length ? time(rankings[0].batchTime) : '–'));
     chart('lines').setOption({
       animation: false,
-      legend: { type: 'scroll', top: 0, textStyle: { color: '#e6edf3' } },
+      legend: { type: 'scroll', top: 0, textStyle: { color: '#e6edf3', fontSize: px(0.85) } },
       // Text tooltips: a keyword is never markup.
       tooltip: { trigger: 'axis', renderMode: 'richText' },
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-      xAxis: { type: 'time', axisLabel: { color: '#9aa7b4' }, splitLine: { show: false } },
-      yAxis: { type: 'value', axisLabel: { color: '#9aa7b4' }, splitLine: { lineStyle: { color: '#2b3642' } } },
+      grid: { left: 8, right: 16, top: px(2.5), bottom: 8, containLabel: true },
+      xAxis: { type: 'time', axisLabel: { color: '#9aa7b4', fontSize: px(0.75) }, splitLine: { show: false } },
+      yAxis: { type: 'value', axisLabel: { color: '#9aa7b4', fontSize: px(0.75) }, splitLine: { lineStyle: { color: '#2b3642' } } },
       series: series
     }, true);
   }
