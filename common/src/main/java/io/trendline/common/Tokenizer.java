@@ -20,6 +20,10 @@ public final class Tokenizer {
   private Tokenizer() {}
 
   static boolean isTokenChar(int cp) {
+    if (cp < 0x80) {
+      // Most characters of most statuses: no Unicode table needed.
+      return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
     if (Character.isLetterOrDigit(cp)) {
       return true;
     }
@@ -80,7 +84,13 @@ public final class Tokenizer {
   }
 
   /** The script of a letter; null for digits, marks and other characters shared by scripts. */
-  private static Character.UnicodeScript definiteScript(int cp) {
+  static Character.UnicodeScript definiteScript(int cp) {
+    if (cp < 0x80) {
+      // (Without the binary search of Unicode's script table.)
+      return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')
+          ? Character.UnicodeScript.LATIN
+          : null;
+    }
     Character.UnicodeScript script = Character.UnicodeScript.of(cp);
     return script == Character.UnicodeScript.COMMON || script == Character.UnicodeScript.INHERITED
         ? null

@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -148,6 +149,9 @@ public final class Bench {
       out = home.resolve(smoke ? "run/bench-smoke" : "run/bench");
     }
     Files.createDirectories(out);
+    // A broker of the same --out from an earlier run would hold its records: every section
+    // counts what its topics hold, so each run starts on an empty broker.
+    deleteTree(out.resolve("kafka"));
 
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", machine());
@@ -219,6 +223,20 @@ public final class Bench {
         return DashboardBench.run(ctx);
       default:
         throw new IllegalArgumentException(section);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>();
+      paths.forEach(all::add);
+      Collections.reverse(all);
+      for (Path p : all) {
+        Files.delete(p);
+      }
     }
   }
 
