@@ -171,11 +171,7 @@ final class TopicReader implements Runnable, AutoCloseable {
       }
       List<PartitionInfo> infos = topics.get(topic);
       if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo p : infos) {
-          partitions.add(new TopicPartition(topic, p.partition()));
-        }
-        return partitions;
+        return partitions(infos);
       }
       if (!said) {
         LOG.info("Topic '{}' does not exist on Kafka at {} yet; waiting for it", topic, servers);
@@ -206,6 +202,14 @@ final class TopicReader implements Runnable, AutoCloseable {
     return ends;
   }
 
+  private List<TopicPartition> partitions(List<PartitionInfo> infos) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo p : infos) {
+      partitions.add(new TopicPartition(topic, p.partition()));
+    }
+    return partitions;
+  }
+
   private static boolean caughtUp(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
       if (c.position(e.getKey()) < e.getValue()) {
@@ -225,15 +229,9 @@ final class TopicReader implements Runnable, AutoCloseable {
     if (infos == null || infos.size() <= c.assignment().size()) {
       return;
     }
-    List<TopicPartition> all = new ArrayList<>(c.assignment());
-    List<TopicPartition> added = new ArrayList<>();
-    for (PartitionInfo p : infos) {
-      TopicPartition tp = new TopicPartition(topic, p.partition());
-      if (!all.contains(tp)) {
-        all.add(tp);
-        added.add(tp);
-      }
-    }
+    List<TopicPartition> all = partitions(infos);
+    List<TopicPartition> added = new ArrayList<>(all);
+    added.removeAll(c.assignment());
     Map<TopicPartition, Long> positions = new HashMap<>();
     for (TopicPartition tp : c.assignment()) {
       positions.put(tp, c.position(tp));

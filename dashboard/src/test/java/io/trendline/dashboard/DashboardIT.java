@@ -175,34 +175,31 @@ class DashboardIT {
     return browser.evalString("return document.getElementById('" + id + "').textContent;");
   }
 
-  /** The table's rows, each cell's text joined by '|'. */
-  private static List<String> table(String id) throws IOException {
+  /** For each element {@code selector} finds, in document order, what {@code value} (JS) gives. */
+  private static List<String> each(String selector, String value) throws IOException {
     JsonElement e =
         browser.eval(
-            "return Array.from(document.querySelectorAll('#"
-                + id
-                + " tbody tr')).map(tr => Array.from(tr.cells).map(c => c.textContent).join('|'));");
+            "return Array.from(document.querySelectorAll('"
+                + selector
+                + "')).map(x => "
+                + value
+                + ");");
     return Arrays.asList(Chromium.as(e, String[].class));
+  }
+
+  /** The table's rows, each cell's text joined by '|'. */
+  private static List<String> table(String id) throws IOException {
+    return each("#" + id + " tbody tr", "Array.from(x.cells).map(c => c.textContent).join('|')");
   }
 
   /** Every text the chart drew (its SVG), in document order. */
   private static List<String> chartTexts(String id) throws IOException {
-    JsonElement e =
-        browser.eval(
-            "return Array.from(document.querySelectorAll('#"
-                + id
-                + " svg text')).map(t => t.textContent);");
-    return Arrays.asList(Chromium.as(e, String[].class));
+    return each("#" + id + " svg text", "x.textContent");
   }
 
   /** The outlines the chart drew (its SVG paths). */
   private static List<String> chartPaths(String id) throws IOException {
-    JsonElement e =
-        browser.eval(
-            "return Array.from(document.querySelectorAll('#"
-                + id
-                + " svg path')).map(p => p.getAttribute('d'));");
-    return Arrays.asList(Chromium.as(e, String[].class));
+    return each("#" + id + " svg path", "x.getAttribute('d')");
   }
 
   private static void awaitBatch(long batchTime) throws Exception {
