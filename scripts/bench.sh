@@ -15,8 +15,9 @@
 # --profile records the producer JVMs with Java Flight Recorder (DIR/producer.jfr ...); for the
 # consumer sections, which run in the benchmark's JVM:
 #   JAVA_OPTS=-XX:StartFlightRecording=settings=profile,filename=run/window.jfr scripts/bench.sh ...
-# and to profile one window variant (inverse: the consumer's graph; plain; bare: the minimal
-# inverse program) add -Dtrendline.bench.window.variants=bare to JAVA_OPTS.
+# and to profile one window variant (consumer: its graph; spark-inverse: the same graph on Spark's
+# inverse window; plain; bare: the minimal inverse program) add
+# -Dtrendline.bench.window.variants=bare to JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "error: java not found" >&2; exit 2; }

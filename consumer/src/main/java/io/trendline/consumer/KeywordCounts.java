@@ -1,17 +1,29 @@
 package io.trendline.consumer;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.Function3;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.api.java.function.PairFunction;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.State;
 import org.apache.spark.streaming.StateSpec;
+import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
+import org.apache.spark.streaming.dstream.DStream;
 import scala.Tuple2;
 
 /**
@@ -34,20 +46,155 @@ public final class KeywordCounts {
   }
 
   /**
-   * Counts per key over {@code window}, every {@code slide}: {@code reduceByKeyAndWindow} with the
-   * inverse function, so a batch costs what enters and leaves the window, not the whole window;
-   * keys whose count falls to zero are dropped. Needs checkpointing. {@code partitions} &le; 0
-   * means Spark's default parallelism.
+   * Counts per key over the window, every slide, kept as keyed state: each slide adds the counts of
+   * the batches entering the window and subtracts those of the batches leaving it ({@code
+   * mapWithState} on that difference), and a key whose count falls to zero is removed. A slide
+   * therefore costs what enters and leaves, not the window's size: unlike Spark's {@code
+   * reduceByKeyAndWindow} with an inverse function, the window's counts are not re-merged, re-sized
+   * and re-serialized every slide. Exact: the same counts as summing the window's batches.
+   *
+   * <p>Each batch's counts are kept (serialized, in memory) for the window's length plus a slide,
+   * to be subtracted when they leave; the state is checkpointed every {@code
+   * spec.checkpointInterval()}, so a driver restarted on the checkpoint resumes from the state and
+   * re-reads from Kafka only the batches after it (and those leaving the window meanwhile), as
+   * Spark's own window does.
    */
   public static JavaPairDStream<String, Long> windowed(
-      JavaPairDStream<String, Long> ones, Duration window, Duration slide, int partitions) {
-    if (partitions > 0) {
-      return ones.reduceByKeyAndWindow(
-          new Sum(), new Minus(), window, slide, partitions, new NonZero());
+      JavaPairDStream<String, Long> ones, WindowSpec spec) {
+    int n =
+        spec.partitions() > 0
+            ? spec.partitions()
+            : ones.context().sparkContext().defaultParallelism();
+    Partitioner partitioner = new HashPartitioner(n);
+    Duration batch = ones.dstream().slideDuration();
+    JavaPairDStream<String, Long> perBatch = ones.transformToPair(new CountPerKey(partitioner));
+    // What enters at each slide: the batches of the slide (one batch when slide = batch).
+    JavaPairDStream<String, Long> entering = perBatch.window(spec.slide(), spec.slide());
+    // Never read: it makes each batch's counts be remembered until they have left the window.
+    JavaPairDStream<String, Long> kept =
+        perBatch.window(spec.length().plus(spec.slide()), spec.slide());
+    JavaPairDStream<String, Long> delta =
+        entering.transformWithToPair(
+            kept, new EnterAndLeave(perBatch, spec.length(), spec.slide(), batch));
+    JavaMapWithStateDStream<String, Long, Long, Long> state =
+        delta.mapWithState(StateSpec.function(new AddDelta()).partitioner(partitioner));
+    checkpointKeepingStateInMemory(state, spec.checkpointInterval());
+    return state.stateSnapshots();
+  }
+
+  /**
+   * At slide time t: the counts entering (the batches of (t - slide, t]) minus those leaving (the
+   * batches of (t - window - slide, t - window]), summed per key, zeros dropped. Partitioned as the
+   * state, so no shuffle.
+   */
+  private static final class EnterAndLeave
+      implements Function3<
+          JavaPairRDD<String, Long>, JavaPairRDD<String, Long>, Time, JavaPairRDD<String, Long>> {
+    private static final long serialVersionUID = 1L;
+    private final JavaPairDStream<String, Long> perBatch;
+    private final Duration window;
+    private final Duration slide;
+    private final Duration batch;
+
+    EnterAndLeave(
+        JavaPairDStream<String, Long> perBatch, Duration window, Duration slide, Duration batch) {
+      this.perBatch = perBatch;
+      this.window = window;
+      this.slide = slide;
+      this.batch = batch;
     }
-    int defaultPartitions = ones.context().sparkContext().defaultParallelism();
-    return ones.reduceByKeyAndWindow(
-        new Sum(), new Minus(), window, slide, defaultPartitions, new NonZero());
+
+    @Override
+    public JavaPairRDD<String, Long> call(
+        JavaPairRDD<String, Long> entering, JavaPairRDD<String, Long> kept, Time time) {
+      Time lastLeaving = time.minus(window);
+      List<JavaPairRDD<String, Long>> leaving =
+          perBatch.slice(lastLeaving.minus(slide).plus(batch), lastLeaving);
+      JavaPairRDD<String, Long> all = entering;
+      for (JavaPairRDD<String, Long> gone : leaving) {
+        all = all.union(gone.mapValues(new Negate()));
+      }
+      return all.mapPartitionsToPair(new SumNonZero(), true);
+    }
+  }
+
+  /**
+   * A batch's count per key, partitioned for the state: summed in each input partition, moved to
+   * the key's partition, summed again. The same as {@code reduceByKey}, without Spark's spillable
+   * maps, whose size sampling costs more than the summing at these sizes (a batch's partition of
+   * keys fits in memory), and, with at most 200 partitions, through Spark's bypass shuffle writer,
+   * which neither sorts nor samples.
+   */
+  private static final class CountPerKey
+      implements Function<JavaPairRDD<String, Long>, JavaPairRDD<String, Long>> {
+    private static final long serialVersionUID = 1L;
+    private final Partitioner partitioner;
+
+    CountPerKey(Partitioner partitioner) {
+      this.partitioner = partitioner;
+    }
+
+    @Override
+    public JavaPairRDD<String, Long> call(JavaPairRDD<String, Long> ones) {
+      return ones.mapPartitionsToPair(new SumNonZero())
+          .partitionBy(partitioner)
+          .mapPartitionsToPair(new SumNonZero(), true);
+    }
+  }
+
+  /** Sums a partition's values per key (a plain map: a slide's difference is small), zeros out. */
+  private static final class SumNonZero
+      implements PairFlatMapFunction<Iterator<Tuple2<String, Long>>, String, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Iterator<Tuple2<String, Long>> call(Iterator<Tuple2<String, Long>> in) {
+      Map<String, long[]> sums = new HashMap<>();
+      while (in.hasNext()) {
+        Tuple2<String, Long> kv = in.next();
+        long[] sum = sums.get(kv._1());
+        if (sum == null) {
+          sums.put(kv._1(), new long[] {kv._2()});
+        } else {
+          sum[0] += kv._2();
+        }
+      }
+      List<Tuple2<String, Long>> out = new ArrayList<>(sums.size());
+      for (Map.Entry<String, long[]> e : sums.entrySet()) {
+        if (e.getValue()[0] != 0L) {
+          out.add(new Tuple2<>(e.getKey(), e.getValue()[0]));
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /** A key's window count plus a slide's difference; at zero the key leaves the state. */
+  private static final class AddDelta
+      implements Function3<String, Optional<Long>, State<Long>, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Long call(String key, Optional<Long> delta, State<Long> count) {
+      long sum = (count.exists() ? count.get() : 0L) + (delta.isPresent() ? delta.get() : 0L);
+      if (sum == 0L) {
+        if (count.exists()) {
+          count.remove();
+        }
+      } else {
+        count.update(sum);
+      }
+      return sum;
+    }
+  }
+
+  private static final class Negate implements Function<Long, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Long call(Long n) {
+      return -n;
+    }
   }
 
   /**
@@ -63,8 +210,25 @@ public final class KeywordCounts {
         ones.reduceByKey(new Sum())
             .mapWithState(StateSpec.function(new AddToTotal()).timeout(idleTimeout));
     // Timed-out keys are removed when the state is checkpointed: at the window's interval.
-    state.checkpoint(checkpointInterval);
+    checkpointKeepingStateInMemory(state, checkpointInterval);
     return state.stateSnapshots();
+  }
+
+  /**
+   * Checkpoints {@code state} every {@code interval} and keeps it in memory as objects, as {@code
+   * mapWithState} does by default. {@code checkpoint} on a DStream also sets its storage to
+   * serialized memory, which for keyed state means writing every key and reading it back twice
+   * (next update, ranking) every batch: most of a slide's cost. The state is this stream's only
+   * dependency.
+   */
+  static void checkpointKeepingStateInMemory(
+      JavaMapWithStateDStream<String, Long, Long, Long> state, Duration interval) {
+    state.checkpoint(interval);
+    scala.collection.immutable.List<DStream<?>> deps = state.dstream().dependencies();
+    if (deps.size() != 1) {
+      throw new IllegalStateException("expected mapWithState over one state stream: " + deps);
+    }
+    deps.head().persist(StorageLevel.MEMORY_ONLY());
   }
 
   /** Adds a batch's count to the key's total; a timing-out key just goes. */
@@ -103,24 +267,6 @@ public final class KeywordCounts {
     @Override
     public Long call(Long a, Long b) {
       return a + b;
-    }
-  }
-
-  private static final class Minus implements Function2<Long, Long, Long> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Long call(Long a, Long b) {
-      return a - b;
-    }
-  }
-
-  private static final class NonZero implements Function<Tuple2<String, Long>, Boolean> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Boolean call(Tuple2<String, Long> kv) {
-      return kv._2() != 0L;
     }
   }
 }

@@ -105,10 +105,7 @@ public final class TrendsGraph {
    */
   public static JavaPairDStream<String, Long> window(
       JavaPairDStream<String, Long> ones, WindowSpec window) {
-    JavaPairDStream<String, Long> counts =
-        KeywordCounts.windowed(ones, window.length(), window.slide(), window.partitions());
-    counts.checkpoint(window.checkpointInterval());
-    return counts;
+    return KeywordCounts.windowed(ones, window);
   }
 
   /**

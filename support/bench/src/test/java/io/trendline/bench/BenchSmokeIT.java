@@ -78,9 +78,9 @@ class BenchSmokeIT {
     int batches = window.get("batches").getAsInt();
     for (String keys : new String[] {"4", "400"}) {
       JsonObject row = window.getAsJsonObject("keys").getAsJsonObject(keys);
-      for (String variant : new String[] {"inverse", "plain"}) {
+      for (String variant : new String[] {"consumer", "spark-inverse", "plain"}) {
         JsonObject m = row.getAsJsonObject(variant);
-        // Both windows counted every record of the last windowBatches batches.
+        // Every window counted every record of the last windowBatches batches.
         assertEquals(
             window.get("recordsPerBatch").getAsLong() * window.get("windowBatches").getAsLong(),
             m.get("countedInWindow").getAsLong(),
@@ -88,9 +88,10 @@ class BenchSmokeIT {
         assertEquals(Integer.parseInt(keys), m.get("keysInWindow").getAsInt());
       }
       assertEquals(
-          batches, window.getAsJsonObject("series").getAsJsonArray("inverse-" + keys).size());
+          batches, window.getAsJsonObject("series").getAsJsonArray("consumer-" + keys).size());
       assertEquals(batches, window.getAsJsonObject("series").getAsJsonArray("bare-" + keys).size());
-      assertTrue(row.get("inverseOverBare").getAsDouble() > 0);
+      assertTrue(row.get("consumerOverBare").getAsDouble() > 0);
+      assertTrue(row.get("sparkInverseOverConsumer").getAsDouble() > 0);
     }
 
     JsonObject rate = r.getAsJsonObject("rate");
