@@ -230,8 +230,8 @@ public final class ConsumerSettings implements Serializable {
     // Offsets are committed after each batch's output, by the application; never by a timer.
     kafkaParams.put("enable.auto.commit", false);
     kafkaParams.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    kafkaParams.put(
-        "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    // The value (the status) is never read: only the key counts.
+    kafkaParams.put("value.deserializer", UnreadValue.class.getName());
     // A standard JAAS configuration names Kafka's login modules by their standard names.
     RelocatedKafka.toThisJar(kafkaParams);
     // Spark writes these parameters into every checkpoint file: a JAAS configuration from the

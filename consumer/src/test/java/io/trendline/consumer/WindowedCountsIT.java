@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -203,6 +204,16 @@ class WindowedCountsIT {
       assertEquals(expected[i], rows(r), "at t=" + (i + 1));
       assertEquals(r.top.size(), r.keys, "keys at zero are dropped, not kept as zero rows");
     }
+    // The window's state stays in memory as objects: a serialized level (what checkpoint() sets)
+    // would write and read back every key of the window at every slide.
+    int states = 0;
+    for (JavaRDD<?> rdd : jssc.sparkContext().getPersistentRDDs().values()) {
+      if (rdd.rdd().getClass().getSimpleName().equals("MapWithStateRDD")) {
+        states++;
+        assertEquals(StorageLevel.MEMORY_ONLY(), rdd.getStorageLevel(), rdd.toString());
+      }
+    }
+    assertTrue(states > 0, "the window's state RDDs are cached");
   }
 
   @Test
