@@ -229,7 +229,7 @@ public final class ConsumerSettings implements Serializable {
     kafkaParams.putAll(c.passThrough(KAFKA));
     // Offsets are committed after each batch's output, by the application; never by a timer.
     kafkaParams.put("enable.auto.commit", false);
-    kafkaParams.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    kafkaParams.put("key.deserializer", Utf8Key.class.getName());
     // The value (the status) is never read: only the key counts.
     kafkaParams.put("value.deserializer", UnreadValue.class.getName());
     // A standard JAAS configuration names Kafka's login modules by their standard names.

@@ -211,7 +211,7 @@ final class Report {
               num(l, "p99Ms"),
               num(l, "maxMs"),
               num(l, "batchProcessingMedianMs")));
-      sb.append("   target: p99 <= 2500 ms\n");
+      sb.append("   target (issue 15): p99 <= 1200 ms at 1,000 statuses/s\n");
     }
     sb.append("\n6. Memory\n");
     if (r.containsKey("latency")) {
