@@ -2,15 +2,32 @@ package io.trendline.consumer;
 
 import io.trendline.common.Printable;
 import io.trendline.common.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,7 +46,11 @@ final class CheckpointGuard {
 
   private CheckpointGuard() {}
 
-  /** The consumer's version, from the jar. */
+  /**
+   * What wrote a checkpoint, as far as Spark's restore depends on it: the consumer's version, a
+   * digest of its classes (a rebuilt jar with any change to the code has another one, where the
+   * version may well be the same {@code -SNAPSHOT}) and the Spark it runs on.
+   */
   static String version() {
     Properties p = new Properties();
     try (InputStream in = CheckpointGuard.class.getResourceAsStream("build.properties")) {
@@ -37,9 +58,130 @@ final class CheckpointGuard {
         p.load(in);
       }
     } catch (IOException e) {
-      // An unknown version only disables the version check.
+      // An unknown version only weakens the check to the digest.
     }
-    return p.getProperty("version", "unknown");
+    StringBuilder v = new StringBuilder(p.getProperty("version", "unknown"));
+    URI[] code = locations(CheckpointGuard.class, Printable.class);
+    String digest = code == null ? null : codeDigest(code);
+    if (digest != null) {
+      v.append(", code ").append(digest);
+    }
+    String spark = sparkVersion();
+    if (spark != null) {
+      v.append(", Spark ").append(spark);
+    }
+    return v.toString();
+  }
+
+  /** The Spark on the classpath, from its own build information, or null. */
+  static String sparkVersion() {
+    ClassLoader loader = CheckpointGuard.class.getClassLoader();
+    try (InputStream in =
+        loader == null ? null : loader.getResourceAsStream("spark-version-info.properties")) {
+      if (in == null) {
+        return null;
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A digest of every class under {@code io/trendline/} in the given jars or class directories (the
+   * one fat jar, or the build's class directories), or null when a location cannot be read: names
+   * and bytes, in name order, so the same code gives the same digest from a jar or a directory.
+   */
+  static String codeDigest(URI... locations) {
+    try {
+      SortedMap<String, byte[]> classes = new TreeMap<>();
+      for (URI location : new LinkedHashSet<>(Arrays.asList(locations))) {
+        collectClasses(Paths.get(location), classes);
+      }
+      return digest(classes);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Where each class was loaded from, or null when one does not say. */
+  static URI[] locations(Class<?>... classes) {
+    URI[] at = new URI[classes.length];
+    try {
+      for (int i = 0; i < classes.length; i++) {
+        CodeSource source = classes[i].getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+          return null;
+        }
+        at[i] = source.getLocation().toURI();
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+    return at;
+  }
+
+  private static final String PREFIX = "io/trendline/";
+
+  private static void collectClasses(java.nio.file.Path location, SortedMap<String, byte[]> into)
+      throws IOException {
+    if (Files.isDirectory(location)) {
+      java.nio.file.Path root = location.resolve(PREFIX);
+      if (!Files.isDirectory(root)) {
+        return;
+      }
+      List<java.nio.file.Path> files = new ArrayList<>();
+      try (Stream<java.nio.file.Path> walk = Files.walk(root)) {
+        walk.filter(f -> f.toString().endsWith(".class")).forEach(files::add);
+      }
+      for (java.nio.file.Path f : files) {
+        String name = location.relativize(f).toString().replace(File.separatorChar, '/');
+        into.put(name, Files.readAllBytes(f));
+      }
+      return;
+    }
+    try (ZipFile jar = new ZipFile(location.toFile())) {
+      Enumeration<? extends ZipEntry> entries = jar.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        if (!e.isDirectory() && e.getName().startsWith(PREFIX) && e.getName().endsWith(".class")) {
+          try (InputStream in = jar.getInputStream(e)) {
+            into.put(e.getName(), readAll(in));
+          }
+        }
+      }
+    }
+  }
+
+  static String digest(SortedMap<String, byte[]> classes) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+    for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+      sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(e.getValue());
+    }
+    byte[] d = sha.digest();
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      hex.append(String.format("%02x", d[i] & 0xff));
+    }
+    return hex.toString();
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
   }
 
   /** What the checkpoint must agree with, in a stable order. */
@@ -99,7 +241,7 @@ final class CheckpointGuard {
             + " was written with "
             + String.join(", ", differences)
             + (code
-                ? ". Spark cannot restore a checkpoint across a code change"
+                ? ". Spark cannot restore a checkpoint across a change of code or of Spark"
                 : ". A checkpoint restores the graph it was written with")
             + ": start on a new checkpoint.dir (the job resumes from the offsets committed to"
             + " Kafka; see README, Stopping, restarting, upgrading), or keep the settings it was"

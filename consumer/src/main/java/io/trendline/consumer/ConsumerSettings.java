@@ -8,6 +8,7 @@ import io.trendline.common.config.ConfigLoader;
 import io.trendline.common.config.Durations;
 import io.trendline.common.kafka.KafkaConfigs;
 import java.io.Serializable;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -72,7 +73,7 @@ public final class ConsumerSettings implements Serializable {
               "10s",
               ConfigDef.atLeast(Duration.ofMillis(100)),
               "How often the window state is checkpointed; a multiple of slide (several slides,"
-                  + " not every batch).")
+                  + " not every batch), at most 60 slides.")
           .define("top", Type.INT, "10", ConfigDef.between(1, 10_000), "Rows of each ranking.")
           .define(
               "partitions",
@@ -192,6 +193,9 @@ public final class ConsumerSettings implements Serializable {
               + "|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*\\]"
               + "|yarn|(spark|mesos|k8s)://.+");
 
+  /** The most slides between two checkpoints of the window's state. */
+  static final int MAX_SLIDES_PER_CHECKPOINT = 60;
+
   private ConsumerSettings(Config c) {
     topic = c.getString("topic");
     batchMs = c.getDuration("batch.interval").toMillis();
@@ -202,6 +206,19 @@ public final class ConsumerSettings implements Serializable {
           "slide", Durations.format(c.getDuration("slide")), "must not exceed window");
     }
     checkpointMs = multipleOf(c, "checkpoint.interval", slideMs, "slide");
+    if (checkpointMs > MAX_SLIDES_PER_CHECKPOINT * slideMs) {
+      // The window's state keeps each slide's changes as a layer over the last checkpointed
+      // state (Spark's mapWithState folds the layers only when it writes the state out): a long
+      // interval makes every ranking walk, and the heap hold, that many layers.
+      throw ConfigException.invalid(
+          "checkpoint.interval",
+          Durations.format(c.getDuration("checkpoint.interval")),
+          "must be at most "
+              + MAX_SLIDES_PER_CHECKPOINT
+              + " slides ("
+              + MAX_SLIDES_PER_CHECKPOINT * slideMs
+              + " ms): the window's state grows a layer each slide until it is checkpointed");
+    }
     checkpointDir = c.getString("checkpoint.dir");
     top = c.getInt("top");
     partitions = c.getInt("partitions");
@@ -229,7 +246,13 @@ public final class ConsumerSettings implements Serializable {
     kafkaParams.putAll(c.passThrough(KAFKA));
     // Offsets are committed after each batch's output, by the application; never by a timer.
     kafkaParams.put("enable.auto.commit", false);
-    kafkaParams.put("key.deserializer", Utf8Key.class.getName());
+    kafkaParams.put("key.deserializer", KeywordKey.class.getName());
+    for (String key : KeywordKey.ENCODING) {
+      Object charset = kafkaParams.get(key);
+      if (charset != null && !supportedCharset(charset.toString())) {
+        throw ConfigException.invalid(KAFKA + key, charset, "is not a charset this JVM knows");
+      }
+    }
     // The value (the status) is never read: only the key counts.
     kafkaParams.put("value.deserializer", UnreadValue.class.getName());
     // A standard JAAS configuration names Kafka's login modules by their standard names.
@@ -282,6 +305,14 @@ public final class ConsumerSettings implements Serializable {
     }
     startupTimeoutMs = c.getDuration("startup.timeout").toMillis();
     describe = c.describe();
+  }
+
+  private static boolean supportedCharset(String name) {
+    try {
+      return Charset.isSupported(name);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static long multipleOf(Config c, String key, long unitMs, String unitKey) {

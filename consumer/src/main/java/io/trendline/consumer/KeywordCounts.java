@@ -11,7 +11,6 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.Function3;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.api.java.function.PairFunction;
@@ -46,6 +45,24 @@ public final class KeywordCounts {
   }
 
   /**
+   * Each batch's count per key, partitioned as the window's and the totals' state ({@link
+   * #windowed}, {@link #totals}), so that neither moves it again: summed in each input partition,
+   * moved to the key's partition, summed again.
+   */
+  public static JavaPairDStream<String, Long> perBatch(
+      JavaPairDStream<String, Long> ones, WindowSpec spec) {
+    return ones.transformToPair(new CountPerKey(partitioner(ones, spec)));
+  }
+
+  /** The partitioning of the per-batch counts and of the keyed state. */
+  private static Partitioner partitioner(JavaPairDStream<String, Long> stream, WindowSpec spec) {
+    return new HashPartitioner(
+        spec.partitions() > 0
+            ? spec.partitions()
+            : stream.context().sparkContext().defaultParallelism());
+  }
+
+  /**
    * Counts per key over the window, every slide, kept as keyed state: each slide adds the counts of
    * the batches entering the window and subtracts those of the batches leaving it ({@code
    * mapWithState} on that difference), and a key whose count falls to zero is removed. A slide
@@ -53,21 +70,16 @@ public final class KeywordCounts {
    * reduceByKeyAndWindow} with an inverse function, the window's counts are not re-merged, re-sized
    * and re-serialized every slide. Exact: the same counts as summing the window's batches.
    *
-   * <p>Each batch's counts are kept (serialized, in memory) for the window's length plus a slide,
-   * to be subtracted when they leave; the state is checkpointed every {@code
-   * spec.checkpointInterval()}, so a driver restarted on the checkpoint resumes from the state and
-   * re-reads from Kafka only the batches after it (and those leaving the window meanwhile), as
-   * Spark's own window does.
+   * <p>{@code perBatch} is {@link #perBatch} of the same {@code spec}. Each batch's counts are kept
+   * (serialized, in memory) for the window's length plus a slide, to be subtracted when they leave;
+   * the state is checkpointed every {@code spec.checkpointInterval()}, so a driver restarted on the
+   * checkpoint resumes from the state and re-reads from Kafka only the batches after it (and those
+   * leaving the window meanwhile), as Spark's own window does.
    */
   public static JavaPairDStream<String, Long> windowed(
-      JavaPairDStream<String, Long> ones, WindowSpec spec) {
-    int n =
-        spec.partitions() > 0
-            ? spec.partitions()
-            : ones.context().sparkContext().defaultParallelism();
-    Partitioner partitioner = new HashPartitioner(n);
-    Duration batch = ones.dstream().slideDuration();
-    JavaPairDStream<String, Long> perBatch = ones.transformToPair(new CountPerKey(partitioner));
+      JavaPairDStream<String, Long> perBatch, WindowSpec spec) {
+    Partitioner partitioner = partitioner(perBatch, spec);
+    Duration batch = perBatch.dstream().slideDuration();
     // What enters at each slide: the batches of the slide (one batch when slide = batch).
     JavaPairDStream<String, Long> entering = perBatch.window(spec.slide(), spec.slide());
     // Never read: it makes each batch's counts be remembered until they have left the window.
@@ -119,11 +131,10 @@ public final class KeywordCounts {
   }
 
   /**
-   * A batch's count per key, partitioned for the state: summed in each input partition, moved to
-   * the key's partition, summed again. The same as {@code reduceByKey}, without Spark's spillable
-   * maps, whose size sampling costs more than the summing at these sizes (a batch's partition of
-   * keys fits in memory), and, with at most 200 partitions, through Spark's bypass shuffle writer,
-   * which neither sorts nor samples.
+   * A batch's count per key, partitioned for the state. The same as {@code reduceByKey}, without
+   * Spark's spillable maps, whose size sampling costs more than the summing at these sizes (a
+   * batch's partition of keys fits in memory), and, with at most 200 partitions, through Spark's
+   * bypass shuffle writer, which neither sorts nor samples.
    */
   private static final class CountPerKey
       implements Function<JavaPairRDD<String, Long>, JavaPairRDD<String, Long>> {
@@ -199,18 +210,21 @@ public final class KeywordCounts {
 
   /**
    * All-time totals: each key's count since the job started, kept in checkpointed keyed state
-   * ({@code mapWithState} on each batch's counts); the stream is a snapshot of every key's total,
-   * every batch. A key that receives nothing for {@code idleTimeout} is dropped from the state at
-   * its next checkpoint (every {@code checkpointInterval}), so keys seen once do not grow it
-   * forever (it starts from zero if it comes back).
+   * ({@code mapWithState} on each batch's counts, {@code perBatch} = {@link #perBatch} of the same
+   * {@code spec}, so the window and the totals count a batch once); the stream is a snapshot of
+   * every key's total, every batch. A key that receives nothing for {@code idleTimeout} is dropped
+   * from the state at its next checkpoint (every {@code spec.checkpointInterval()}), so keys seen
+   * once do not grow it forever (it starts from zero if it comes back).
    */
   public static JavaPairDStream<String, Long> totals(
-      JavaPairDStream<String, Long> ones, Duration idleTimeout, Duration checkpointInterval) {
+      JavaPairDStream<String, Long> perBatch, WindowSpec spec, Duration idleTimeout) {
     JavaMapWithStateDStream<String, Long, Long, Long> state =
-        ones.reduceByKey(new Sum())
-            .mapWithState(StateSpec.function(new AddToTotal()).timeout(idleTimeout));
+        perBatch.mapWithState(
+            StateSpec.function(new AddToTotal())
+                .partitioner(partitioner(perBatch, spec))
+                .timeout(idleTimeout));
     // Timed-out keys are removed when the state is checkpointed: at the window's interval.
-    checkpointKeepingStateInMemory(state, checkpointInterval);
+    checkpointKeepingStateInMemory(state, spec.checkpointInterval());
     return state.stateSnapshots();
   }
 
@@ -259,14 +273,5 @@ public final class KeywordCounts {
 
   static String keyOf(String key) {
     return key == null || key.isEmpty() ? INVALID_KEY : key;
-  }
-
-  private static final class Sum implements Function2<Long, Long, Long> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Long call(Long a, Long b) {
-      return a + b;
-    }
   }
 }

@@ -46,6 +46,17 @@ public final class TrendsApp {
     if (!settings.describe().isEmpty()) {
       System.err.print("Settings:\n" + settings.describe());
     }
+    SparkConf conf = settings.sparkConf("trendline-consumer");
+    Configuration hadoop = hadoopConfiguration(conf);
+    // The checkpoint first: what it refuses is settled without Kafka.
+    String version = CheckpointGuard.version();
+    try {
+      CheckpointGuard.check(settings, version, hadoop);
+    } catch (ConfigException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     try {
       KafkaTopics.Topic topic =
           KafkaTopics.check(settings.kafkaParams(), settings.topic(), settings.startupTimeoutMs());
@@ -56,17 +67,7 @@ public final class TrendsApp {
       System.exit(3);
       return;
     }
-    SparkConf conf = settings.sparkConf("trendline-consumer");
     List<RankingSink> sinks = sinks(settings);
-    Configuration hadoop = hadoopConfiguration(conf);
-    String version = CheckpointGuard.version();
-    try {
-      CheckpointGuard.check(settings, version, hadoop);
-    } catch (ConfigException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
     JavaStreamingContext jssc =
         JavaStreamingContext.getOrCreate(
             settings.checkpointDir(),

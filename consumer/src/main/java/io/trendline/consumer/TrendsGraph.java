@@ -67,15 +67,15 @@ public final class TrendsGraph {
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
     JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
-    JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
+    JavaPairDStream<String, Long> perBatch =
+        KeywordCounts.perBatch(KeywordCounts.ones(records), window);
     if (totalsIdleTimeout == null) {
-      rankAndSink(window(ones, window), window, top, sinks, lastBatch);
+      rankAndSink(KeywordCounts.windowed(perBatch, window), window, top, sinks, lastBatch);
     } else {
-      // Read once, counted twice: each batch's records are kept until both are done with them.
-      ones.cache();
+      // Each batch counted once, for both: the window keeps the counts until both are done.
       rankAndSink(
-          window(ones, window),
-          KeywordCounts.totals(ones, totalsIdleTimeout, window.checkpointInterval()),
+          KeywordCounts.windowed(perBatch, window),
+          KeywordCounts.totals(perBatch, window, totalsIdleTimeout),
           window,
           top,
           sinks,
@@ -105,7 +105,7 @@ public final class TrendsGraph {
    */
   public static JavaPairDStream<String, Long> window(
       JavaPairDStream<String, Long> ones, WindowSpec window) {
-    return KeywordCounts.windowed(ones, window);
+    return KeywordCounts.windowed(KeywordCounts.perBatch(ones, window), window);
   }
 
   /**

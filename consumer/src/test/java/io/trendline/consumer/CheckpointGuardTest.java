@@ -1,6 +1,9 @@
 package io.trendline.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +11,8 @@ import io.trendline.common.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +68,53 @@ class CheckpointGuardTest {
         assertThrows(
             ConfigException.class, () -> CheckpointGuard.check(settings(), "1.1.0", hadoop));
     assertTrue(e.getMessage().contains("version '1.0.0' (now '1.1.0')"), e.getMessage());
-    assertTrue(e.getMessage().contains("across a code change"), e.getMessage());
+    assertTrue(e.getMessage().contains("across a change of code"), e.getMessage());
+  }
+
+  @Test
+  void theVersionNamesTheCodeAndTheSparkItRunsOn() {
+    String v = CheckpointGuard.version();
+    assertTrue(v.matches("\\S+, code [0-9a-f]{12}, Spark \\S+"), v);
+    assertEquals(v, CheckpointGuard.version());
+    assertTrue(CheckpointGuard.sparkVersion().matches("[23]\\.\\d+\\.\\d+"), v);
+    assertTrue(v.endsWith(", Spark " + CheckpointGuard.sparkVersion()), v);
+  }
+
+  @Test
+  void theCodeDigestChangesWithAnyClassAndIsTheSameFromAJar() throws Exception {
+    Path classes = dir.resolve("classes");
+    Path a = classes.resolve("io/trendline/x/A.class");
+    Path b = classes.resolve("io/trendline/x/y/B.class");
+    Files.createDirectories(b.getParent());
+    Files.write(a, new byte[] {1, 2, 3});
+    Files.write(b, new byte[] {4, 5});
+    Files.write(classes.resolve("io/trendline/x/notes.txt"), new byte[] {9});
+    String before = digestOf(classes);
+    assertEquals(before, digestOf(classes));
+
+    Path jar = dir.resolve("code.jar");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+      for (Path f : new Path[] {b, a}) {
+        out.putNextEntry(new ZipEntry(classes.relativize(f).toString().replace('\\', '/')));
+        out.write(Files.readAllBytes(f));
+        out.closeEntry();
+      }
+      out.putNextEntry(new ZipEntry("org/other/C.class"));
+      out.write(new byte[] {7});
+      out.closeEntry();
+    }
+    assertEquals(before, digestOf(jar), "same classes in a jar, in another order, with others");
+
+    Files.write(b, new byte[] {4, 6});
+    assertNotEquals(before, digestOf(classes), "one byte changed");
+    Files.write(b, new byte[] {4, 5});
+    Files.move(b, classes.resolve("io/trendline/x/B.class"));
+    assertNotEquals(before, digestOf(classes), "a class renamed");
+    assertNull(digestOf(dir.resolve("missing.jar")));
+  }
+
+  private static String digestOf(Path location) throws Exception {
+    return CheckpointGuard.codeDigest(location.toUri());
   }
 
   @Test

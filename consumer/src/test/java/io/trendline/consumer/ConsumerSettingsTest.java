@@ -81,11 +81,35 @@ class ConsumerSettingsTest {
             ConfigException.class,
             () -> load("--checkpoint.dir", "c", "--slide", "2s", "--checkpoint.interval", "5s"));
     assertTrue(e.getMessage().contains("multiple of slide"), e.getMessage());
+    assertEquals(
+        60_000, load("--checkpoint.dir", "c", "--checkpoint.interval", "60s").checkpointMs());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--checkpoint.interval", "61s"));
+    assertTrue(e.getMessage().contains("at most 60 slides (60000 ms)"), e.getMessage());
+    assertEquals(
+        600_000,
+        load("--checkpoint.dir", "c", "--slide", "10s", "--checkpoint.interval", "10m")
+            .checkpointMs());
     e =
         assertThrows(
             ConfigException.class,
             () -> load("--checkpoint.dir", "c", "--window", "1s", "--slide", "2s"));
     assertTrue(e.getMessage().contains("must not exceed window"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--kafka.key.deserializer.encoding", "UTF-9"));
+    assertTrue(
+        e.getMessage().contains("kafka.key.deserializer.encoding")
+            && e.getMessage().contains("not a charset"),
+        e.getMessage());
+    assertEquals(
+        "ISO-8859-1",
+        load("--checkpoint.dir", "c", "--kafka.deserializer.encoding", "ISO-8859-1")
+            .kafkaParams()
+            .get("deserializer.encoding"));
     e = assertThrows(ConfigException.class, () -> load());
     assertTrue(e.getMessage().startsWith("Missing required configuration checkpoint.dir"));
     e =

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +14,7 @@ class KafkaDeserializersTest {
   @Test
   void aKeyReadsAsKafkasStringDeserializerReadsItMalformedBytesIncluded() {
     StringDeserializer kafka = new StringDeserializer();
-    Utf8Key ours = new Utf8Key();
+    KeywordKey ours = new KeywordKey();
     byte[][] keys = {
       "bitcoin".getBytes(StandardCharsets.UTF_8),
       "サッカー".getBytes(StandardCharsets.UTF_8),
@@ -24,6 +27,26 @@ class KafkaDeserializersTest {
       assertEquals(kafka.deserialize("t", k), ours.deserialize("t", k));
     }
     assertNull(ours.deserialize("t", null));
+  }
+
+  @Test
+  void anEncodingSettingIsHonouredAsKafkasIs() {
+    byte[] latin1 = "café".getBytes(StandardCharsets.ISO_8859_1);
+    for (String key : new String[] {"key.deserializer.encoding", "deserializer.encoding"}) {
+      Map<String, Object> configs = Collections.singletonMap(key, "ISO-8859-1");
+      StringDeserializer kafka = new StringDeserializer();
+      kafka.configure(configs, true);
+      KeywordKey ours = new KeywordKey();
+      ours.configure(configs, true);
+      assertEquals("café", ours.deserialize("t", latin1));
+      assertEquals(kafka.deserialize("t", latin1), ours.deserialize("t", latin1));
+    }
+    Map<String, Object> both = new HashMap<>();
+    both.put("key.deserializer.encoding", "UTF-16BE");
+    both.put("deserializer.encoding", "ISO-8859-1");
+    KeywordKey ours = new KeywordKey();
+    ours.configure(both, true);
+    assertEquals("é", ours.deserialize("t", new byte[] {0, (byte) 0xE9}));
   }
 
   @Test

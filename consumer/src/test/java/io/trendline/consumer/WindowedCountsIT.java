@@ -105,9 +105,10 @@ class WindowedCountsIT {
           Collections.<RankingSink>singletonList(new QueueSink()),
           new LastBatchTime());
     } else {
+      JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, window);
       TrendsGraph.rankAndSink(
-          TrendsGraph.window(ones, window),
-          KeywordCounts.totals(ones, s.totalsIdleTimeout(), window.checkpointInterval()),
+          KeywordCounts.windowed(perBatch, window),
+          KeywordCounts.totals(perBatch, window, s.totalsIdleTimeout()),
           window,
           s.top(),
           Collections.<RankingSink>singletonList(new QueueSink()),
