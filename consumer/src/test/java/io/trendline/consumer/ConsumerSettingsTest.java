@@ -23,6 +23,16 @@ class ConsumerSettingsTest {
   }
 
   @Test
+  void sparkKeepsFewerJobsForItsUiUnlessTold() {
+    org.apache.spark.SparkConf conf = load("--checkpoint.dir", "c").sparkConf("t");
+    assertEquals("100", conf.get("spark.ui.retainedJobs"));
+    assertEquals("100", conf.get("spark.ui.retainedStages"));
+    conf = load("--checkpoint.dir", "c", "--spark.ui.retainedJobs", "1000").sparkConf("t");
+    assertEquals("1000", conf.get("spark.ui.retainedJobs"));
+    assertEquals("100", conf.get("spark.ui.retainedStages"));
+  }
+
+  @Test
   void defaultsAreOneSecondBatchesOverAFiveMinuteWindow() {
     ConsumerSettings s = load("--checkpoint.dir", "/tmp/x");
     assertEquals(1000, s.batchMs());

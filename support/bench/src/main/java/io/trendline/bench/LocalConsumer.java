@@ -19,11 +19,16 @@ final class LocalConsumer {
 
   /** A new, unstarted context for the consumer's settings {@code args} ({@code --key value}...). */
   static JavaStreamingContext create(String appName, String... args) {
+    return createOn("local[2]", appName, args);
+  }
+
+  /** The same, on Spark master {@code master} (a {@code local[N]}). */
+  static JavaStreamingContext createOn(String master, String appName, String... args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     all.addAll(
         Arrays.asList(
             "--sink.console", "false",
-            "--spark.master", "local[2]",
+            "--spark.master", master,
             "--spark.ui.enabled", "false",
             "--spark.driver.host", "127.0.0.1"));
     ConsumerSettings settings =

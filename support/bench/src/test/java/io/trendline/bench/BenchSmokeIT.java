@@ -96,7 +96,11 @@ class BenchSmokeIT {
 
     JsonObject rate = r.getAsJsonObject("rate");
     assertTrue(rate.get("rawReadRecordsPerSecond").getAsDouble() > 0);
-    assertTrue(rate.getAsJsonObject("levels").size() > 0);
+    JsonObject consumers = rate.getAsJsonObject("consumers");
+    assertEquals(2, consumers.size(), consumers.toString());
+    for (String master : consumers.keySet()) {
+      assertTrue(consumers.getAsJsonObject(master).getAsJsonObject("levels").size() > 0, master);
+    }
 
     JsonObject dashboard = r.getAsJsonObject("dashboard");
     assertEquals(0, dashboard.get("notDrawn").getAsInt(), "every ranking drawn: " + dashboard);
