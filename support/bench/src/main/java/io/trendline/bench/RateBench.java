@@ -48,7 +48,7 @@ public final class RateBench {
   private RateBench() {}
 
   public static Map<String, Object> run(Bench.Context ctx) throws Exception {
-    int records = ctx.smoke ? 15_000 : 1_500_000;
+    int records = ctx.smoke ? 15_000 : 2_400_000;
     String bootstrap = ctx.broker.bootstrapServers();
     fill(bootstrap, records);
     Map<String, Object> out = new LinkedHashMap<>();
