@@ -50,12 +50,17 @@ public final class KeywordCounts {
    * moved to the key's partition, summed again.
    */
   public static JavaPairDStream<String, Long> perBatch(
-      JavaPairDStream<String, Long> ones, WindowSpec spec) {
-    return ones.transformToPair(new CountPerKey(partitioner(ones, spec)));
+      JavaPairDStream<String, Long> ones, Partitioner partitioner) {
+    return ones.transformToPair(new CountPerKey(partitioner));
   }
 
-  /** The partitioning of the per-batch counts and of the keyed state. */
-  private static Partitioner partitioner(JavaPairDStream<String, Long> stream, WindowSpec spec) {
+  /**
+   * The partitioning of the per-batch counts and of the keyed state: {@code spec.partitions()}, or
+   * Spark's default parallelism when 0. Computed once for a graph and given to {@link #perBatch},
+   * {@link #windowed} and {@link #totals}: the default parallelism can change while executors
+   * register, and two different partitionings would make the state reshuffle every batch.
+   */
+  public static Partitioner partitioner(JavaPairDStream<?, ?> stream, WindowSpec spec) {
     return new HashPartitioner(
         spec.partitions() > 0
             ? spec.partitions()
@@ -70,15 +75,14 @@ public final class KeywordCounts {
    * reduceByKeyAndWindow} with an inverse function, the window's counts are not re-merged, re-sized
    * and re-serialized every slide. Exact: the same counts as summing the window's batches.
    *
-   * <p>{@code perBatch} is {@link #perBatch} of the same {@code spec}. Each batch's counts are kept
-   * (serialized, in memory) for the window's length plus a slide, to be subtracted when they leave;
-   * the state is checkpointed every {@code spec.checkpointInterval()}, so a driver restarted on the
-   * checkpoint resumes from the state and re-reads from Kafka only the batches after it (and those
-   * leaving the window meanwhile), as Spark's own window does.
+   * <p>{@code perBatch} is {@link #perBatch} with the same {@code partitioner}. Each batch's counts
+   * are kept (serialized, in memory) for the window's length plus a slide, to be subtracted when
+   * they leave; the state is checkpointed every {@code spec.checkpointInterval()}, so a driver
+   * restarted on the checkpoint resumes from the state and re-reads from Kafka only the batches
+   * after it (and those leaving the window meanwhile), as Spark's own window does.
    */
   public static JavaPairDStream<String, Long> windowed(
-      JavaPairDStream<String, Long> perBatch, WindowSpec spec) {
-    Partitioner partitioner = partitioner(perBatch, spec);
+      JavaPairDStream<String, Long> perBatch, WindowSpec spec, Partitioner partitioner) {
     Duration batch = perBatch.dstream().slideDuration();
     // What enters at each slide: the batches of the slide (one batch when slide = batch).
     JavaPairDStream<String, Long> entering = perBatch.window(spec.slide(), spec.slide());
@@ -210,19 +214,20 @@ public final class KeywordCounts {
 
   /**
    * All-time totals: each key's count since the job started, kept in checkpointed keyed state
-   * ({@code mapWithState} on each batch's counts, {@code perBatch} = {@link #perBatch} of the same
-   * {@code spec}, so the window and the totals count a batch once); the stream is a snapshot of
-   * every key's total, every batch. A key that receives nothing for {@code idleTimeout} is dropped
-   * from the state at its next checkpoint (every {@code spec.checkpointInterval()}), so keys seen
-   * once do not grow it forever (it starts from zero if it comes back).
+   * ({@code mapWithState} on each batch's counts, {@code perBatch} = {@link #perBatch} with the
+   * same {@code partitioner}, so the window and the totals count a batch once); the stream is a
+   * snapshot of every key's total, every batch. A key that receives nothing for {@code idleTimeout}
+   * is dropped from the state at its next checkpoint (every {@code spec.checkpointInterval()}), so
+   * keys seen once do not grow it forever (it starts from zero if it comes back).
    */
   public static JavaPairDStream<String, Long> totals(
-      JavaPairDStream<String, Long> perBatch, WindowSpec spec, Duration idleTimeout) {
+      JavaPairDStream<String, Long> perBatch,
+      WindowSpec spec,
+      Partitioner partitioner,
+      Duration idleTimeout) {
     JavaMapWithStateDStream<String, Long, Long, Long> state =
         perBatch.mapWithState(
-            StateSpec.function(new AddToTotal())
-                .partitioner(partitioner(perBatch, spec))
-                .timeout(idleTimeout));
+            StateSpec.function(new AddToTotal()).partitioner(partitioner).timeout(idleTimeout));
     // Timed-out keys are removed when the state is checkpointed: at the window's interval.
     checkpointKeepingStateInMemory(state, spec.checkpointInterval());
     return state.stateSnapshots();

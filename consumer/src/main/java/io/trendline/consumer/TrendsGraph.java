@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -67,15 +68,17 @@ public final class TrendsGraph {
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
     JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
-    JavaPairDStream<String, Long> perBatch =
-        KeywordCounts.perBatch(KeywordCounts.ones(records), window);
+    JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
+    Partitioner partitioner = KeywordCounts.partitioner(ones, window);
+    JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
     if (totalsIdleTimeout == null) {
-      rankAndSink(KeywordCounts.windowed(perBatch, window), window, top, sinks, lastBatch);
+      rankAndSink(
+          KeywordCounts.windowed(perBatch, window, partitioner), window, top, sinks, lastBatch);
     } else {
       // Each batch counted once, for both: the window keeps the counts until both are done.
       rankAndSink(
-          KeywordCounts.windowed(perBatch, window),
-          KeywordCounts.totals(perBatch, window, totalsIdleTimeout),
+          KeywordCounts.windowed(perBatch, window, partitioner),
+          KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout),
           window,
           top,
           sinks,
@@ -105,7 +108,8 @@ public final class TrendsGraph {
    */
   public static JavaPairDStream<String, Long> window(
       JavaPairDStream<String, Long> ones, WindowSpec window) {
-    return KeywordCounts.windowed(KeywordCounts.perBatch(ones, window), window);
+    Partitioner partitioner = KeywordCounts.partitioner(ones, window);
+    return KeywordCounts.windowed(KeywordCounts.perBatch(ones, partitioner), window, partitioner);
   }
 
   /**

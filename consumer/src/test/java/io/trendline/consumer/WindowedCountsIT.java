@@ -105,10 +105,11 @@ class WindowedCountsIT {
           Collections.<RankingSink>singletonList(new QueueSink()),
           new LastBatchTime());
     } else {
-      JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, window);
+      org.apache.spark.Partitioner partitioner = KeywordCounts.partitioner(ones, window);
+      JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
       TrendsGraph.rankAndSink(
-          KeywordCounts.windowed(perBatch, window),
-          KeywordCounts.totals(perBatch, window, s.totalsIdleTimeout()),
+          KeywordCounts.windowed(perBatch, window, partitioner),
+          KeywordCounts.totals(perBatch, window, partitioner, s.totalsIdleTimeout()),
           window,
           s.top(),
           Collections.<RankingSink>singletonList(new QueueSink()),
