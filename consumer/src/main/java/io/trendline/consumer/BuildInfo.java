@@ -29,6 +29,15 @@ public final class BuildInfo {
     return p;
   }
 
+  /** The build's properties, or none when they cannot be read (only the check weakens). */
+  static Properties readOrEmpty() {
+    try {
+      return read();
+    } catch (IllegalStateException e) {
+      return new Properties();
+    }
+  }
+
   public static void main(String[] args) {
     Properties p = read();
     for (String key : new String[] {"version", "spark.version", "scala.binary.version"}) {

@@ -2,7 +2,6 @@ package io.trendline.consumer;
 
 import io.trendline.common.Printable;
 import io.trendline.common.config.ConfigException;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,25 +51,44 @@ final class CheckpointGuard {
    * version may well be the same {@code -SNAPSHOT}) and the Spark it runs on.
    */
   static String version() {
-    Properties p = new Properties();
-    try (InputStream in = CheckpointGuard.class.getResourceAsStream("build.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      // An unknown version only weakens the check to the digest.
-    }
-    StringBuilder v = new StringBuilder(p.getProperty("version", "unknown"));
+    String version = BuildInfo.readOrEmpty().getProperty("version", UNKNOWN);
     URI[] code = locations(CheckpointGuard.class, Printable.class);
     String digest = code == null ? null : codeDigest(code);
-    if (digest != null) {
-      v.append(", code ").append(digest);
-    }
     String spark = sparkVersion();
-    if (spark != null) {
-      v.append(", Spark ").append(spark);
+    return version
+        + ", code "
+        + (digest == null ? UNKNOWN : digest)
+        + ", Spark "
+        + (spark == null ? UNKNOWN : spark);
+  }
+
+  /** A part of {@link #version()} this run could not find out; it matches anything. */
+  static final String UNKNOWN = "unknown";
+
+  /**
+   * Whether a checkpoint written by {@code was} can be restored by {@code now}: each part (the
+   * version, {@code code …}, {@code Spark …}) the same, or unknown to one of them. A version of
+   * another shape (an older release's, without parts) differs.
+   */
+  static boolean sameVersion(String was, String now) {
+    if (was.equals(now)) {
+      return true;
     }
-    return v.toString();
+    String[] a = was.split(", ", -1);
+    String[] b = now.split(", ", -1);
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!a[i].equals(b[i]) && !(isUnknown(a[i]) || isUnknown(b[i]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUnknown(String part) {
+    return part.equals(UNKNOWN) || part.endsWith(" " + UNKNOWN);
   }
 
   /** The Spark on the classpath, from its own build information, or null. */
@@ -138,7 +156,9 @@ final class CheckpointGuard {
       }
       for (java.nio.file.Path f : files) {
         String name = location.relativize(f).toString().replace(File.separatorChar, '/');
-        into.put(name, Files.readAllBytes(f));
+        try (InputStream in = Files.newInputStream(f)) {
+          into.put(name, sha256(in));
+        }
       }
       return;
     }
@@ -148,20 +168,19 @@ final class CheckpointGuard {
         ZipEntry e = entries.nextElement();
         if (!e.isDirectory() && e.getName().startsWith(PREFIX) && e.getName().endsWith(".class")) {
           try (InputStream in = jar.getInputStream(e)) {
-            into.put(e.getName(), readAll(in));
+            into.put(e.getName(), sha256(in));
           }
         }
       }
     }
   }
 
+  /**
+   * The digest of classes given as name to the SHA-256 of their bytes (a few KB for the fat jar,
+   * where the bytes themselves are megabytes), as 12 hex digits.
+   */
   static String digest(SortedMap<String, byte[]> classes) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    MessageDigest sha = sha256();
     for (Map.Entry<String, byte[]> e : classes.entrySet()) {
       sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
@@ -175,13 +194,21 @@ final class CheckpointGuard {
     return hex.toString();
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private static byte[] sha256(InputStream in) throws IOException {
+    MessageDigest sha = sha256();
     byte[] buf = new byte[8192];
     for (int n; (n = in.read(buf)) > 0; ) {
-      out.write(buf, 0, n);
+      sha.update(buf, 0, n);
     }
-    return out.toByteArray();
+    return sha.digest();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** What the checkpoint must agree with, in a stable order. */
@@ -227,14 +254,18 @@ final class CheckpointGuard {
     List<String> differences = new ArrayList<>();
     for (Map.Entry<String, String> e : shape(s, version).entrySet()) {
       String was = recorded.getProperty(e.getKey());
-      if (was != null && !was.equals(e.getValue())) {
+      boolean same =
+          e.getKey().equals("version")
+              ? was == null || sameVersion(was, e.getValue())
+              : was == null || was.equals(e.getValue());
+      if (!same) {
         differences.add(e.getKey() + " " + quote(was) + " (now " + quote(e.getValue()) + ")");
       }
     }
     if (differences.isEmpty()) {
       return;
     }
-    boolean code = !version.equals(recorded.getProperty("version", version));
+    boolean code = !sameVersion(recorded.getProperty("version", version), version);
     throw new ConfigException(
         "checkpoint.dir "
             + s.checkpointDir()

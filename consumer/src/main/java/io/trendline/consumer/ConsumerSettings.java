@@ -73,7 +73,8 @@ public final class ConsumerSettings implements Serializable {
               "10s",
               ConfigDef.atLeast(Duration.ofMillis(100)),
               "How often the window state is checkpointed; a multiple of slide (several slides,"
-                  + " not every batch), at most 60 slides.")
+                  + " not every batch), at most 60 slides. Unset: the longest multiple of slide"
+                  + " within 10s and 60 slides (one slide if slide is longer).")
           .define("top", Type.INT, "10", ConfigDef.between(1, 10_000), "Rows of each ranking.")
           .define(
               "partitions",
@@ -205,7 +206,10 @@ public final class ConsumerSettings implements Serializable {
       throw ConfigException.invalid(
           "slide", Durations.format(c.getDuration("slide")), "must not exceed window");
     }
-    checkpointMs = multipleOf(c, "checkpoint.interval", slideMs, "slide");
+    checkpointMs =
+        c.isSet("checkpoint.interval")
+            ? multipleOf(c, "checkpoint.interval", slideMs, "slide")
+            : defaultCheckpointMs(c.getDuration("checkpoint.interval").toMillis(), slideMs);
     if (checkpointMs > MAX_SLIDES_PER_CHECKPOINT * slideMs) {
       // The window's state keeps each slide's changes as a layer over the last checkpointed
       // state (Spark's mapWithState folds the layers only when it writes the state out): a long
@@ -313,6 +317,16 @@ public final class ConsumerSettings implements Serializable {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * The checkpoint interval when none is given: the longest multiple of slide within {@code
+   * preferredMs} and {@link #MAX_SLIDES_PER_CHECKPOINT} slides, and at least one slide; so that any
+   * valid slide works without the user choosing a checkpoint interval to match it.
+   */
+  static long defaultCheckpointMs(long preferredMs, long slideMs) {
+    long slides = Math.min(MAX_SLIDES_PER_CHECKPOINT, preferredMs / slideMs);
+    return Math.max(1, slides) * slideMs;
   }
 
   private static long multipleOf(Config c, String key, long unitMs, String unitKey) {

@@ -71,13 +71,13 @@ public final class TrendsGraph {
     JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
     Partitioner partitioner = KeywordCounts.partitioner(ones, window);
     JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
+    JavaPairDStream<String, Long> windowed = KeywordCounts.windowed(perBatch, window, partitioner);
     if (totalsIdleTimeout == null) {
-      rankAndSink(
-          KeywordCounts.windowed(perBatch, window, partitioner), window, top, sinks, lastBatch);
+      rankAndSink(windowed, window, top, sinks, lastBatch);
     } else {
       // Each batch counted once, for both: the window keeps the counts until both are done.
       rankAndSink(
-          KeywordCounts.windowed(perBatch, window, partitioner),
+          windowed,
           KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout),
           window,
           top,

@@ -2,6 +2,7 @@ package io.trendline.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,6 +70,25 @@ class CheckpointGuardTest {
             ConfigException.class, () -> CheckpointGuard.check(settings(), "1.1.0", hadoop));
     assertTrue(e.getMessage().contains("version '1.0.0' (now '1.1.0')"), e.getMessage());
     assertTrue(e.getMessage().contains("across a change of code"), e.getMessage());
+  }
+
+  @Test
+  void aPartOfTheVersionUnknownToOneRunIsNotADifference() throws Exception {
+    String known = "1.0.0, code 3f09a1c2b7e4, Spark 2.4.7";
+    assertTrue(CheckpointGuard.sameVersion(known, known));
+    assertTrue(CheckpointGuard.sameVersion(known, "1.0.0, code unknown, Spark 2.4.7"));
+    assertTrue(CheckpointGuard.sameVersion("unknown, code unknown, Spark unknown", known));
+    assertFalse(CheckpointGuard.sameVersion(known, "1.0.0, code 3f09a1c2b7e5, Spark 2.4.7"));
+    assertFalse(CheckpointGuard.sameVersion(known, "1.0.0, code unknown, Spark 3.5.1"));
+    assertFalse(CheckpointGuard.sameVersion("1.0.0", known), "an older release's shape");
+
+    CheckpointGuard.record(settings(), "1.0.0, code unknown, Spark 2.4.7", hadoop);
+    CheckpointGuard.check(settings(), known, hadoop);
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> CheckpointGuard.check(settings(), "1.0.0, code abc, Spark 3.5.1", hadoop));
+    assertTrue(e.getMessage().contains("across a change of code or of Spark"), e.getMessage());
   }
 
   @Test

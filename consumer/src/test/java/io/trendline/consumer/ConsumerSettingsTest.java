@@ -93,6 +93,17 @@ class ConsumerSettingsTest {
     assertTrue(e.getMessage().contains("multiple of slide"), e.getMessage());
     assertEquals(
         60_000, load("--checkpoint.dir", "c", "--checkpoint.interval", "60s").checkpointMs());
+    // Unset, the interval follows the slide: the longest multiple within 10 s and 60 slides.
+    assertEquals(9_000, load("--checkpoint.dir", "c", "--slide", "3s").checkpointMs());
+    assertEquals(20_000, load("--checkpoint.dir", "c", "--slide", "20s").checkpointMs());
+    assertEquals(
+        6_000,
+        load("--checkpoint.dir", "c", "--batch.interval", "100ms", "--slide", "100ms")
+            .checkpointMs());
+    assertEquals(
+        9_750,
+        load("--checkpoint.dir", "c", "--batch.interval", "250ms", "--slide", "750ms")
+            .checkpointMs());
     e =
         assertThrows(
             ConfigException.class,
