@@ -21,12 +21,13 @@ public final class KeywordKey implements Deserializer<String> {
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
-    for (String key : ENCODING) {
-      Object name = configs.get(key);
-      if (name instanceof String) {
-        charset = Charset.forName((String) name);
-        return;
-      }
+    // As Kafka's: the general setting only when the key's is absent, and only a string counts.
+    Object name = configs.get(ENCODING[0]);
+    if (name == null) {
+      name = configs.get(ENCODING[1]);
+    }
+    if (name instanceof String) {
+      charset = Charset.forName((String) name);
     }
   }
 

@@ -47,6 +47,18 @@ class KafkaDeserializersTest {
     KeywordKey ours = new KeywordKey();
     ours.configure(both, true);
     assertEquals("é", ours.deserialize("t", new byte[] {0, (byte) 0xE9}));
+
+    // A key setting that is not a string hides the general one, in Kafka's as in ours: UTF-8.
+    Map<String, Object> odd = new HashMap<>();
+    odd.put("key.deserializer.encoding", 42);
+    odd.put("deserializer.encoding", "ISO-8859-1");
+    StringDeserializer kafka = new StringDeserializer();
+    kafka.configure(odd, true);
+    ours = new KeywordKey();
+    ours.configure(odd, true);
+    byte[] utf8 = "café".getBytes(StandardCharsets.UTF_8);
+    assertEquals(kafka.deserialize("t", utf8), ours.deserialize("t", utf8));
+    assertEquals("café", ours.deserialize("t", utf8));
   }
 
   @Test
