@@ -17,17 +17,19 @@ import java.util.Set;
  * matching read: the status's ids, texts, timestamp, entities, extended tweet and nested statuses
  * (as deep as {@link Status} looks), and notices whole. Everything else (the user object,
  * coordinates, counts...: most of a status's bytes) is checked for syntax and skipped without being
- * built, which is what made parsing the producer's most expensive step.
+ * built, which is what made parsing the producer's most expensive step. {@link MessageScanner}
+ * builds the same from the message's text, faster, for the messages it takes; this is the reader
+ * for the rest, and its judgement on what is JSON is the one that counts.
  */
 final class MatchableJson {
-  private enum Context {
+  enum Context {
     STATUS,
     EXTENDED,
     ENTITIES,
     ENTITY
   }
 
-  private static final Set<String> WHOLE =
+  static final Set<String> WHOLE =
       new HashSet<>(
           Arrays.asList(
               "id",
@@ -42,9 +44,9 @@ final class MatchableJson {
               "user_withheld",
               "disconnect",
               "warning"));
-  private static final Set<String> ENTITY_LISTS =
+  static final Set<String> ENTITY_LISTS =
       new HashSet<>(Arrays.asList("hashtags", "symbols", "user_mentions", "urls"));
-  private static final Set<String> ENTITY_FIELDS =
+  static final Set<String> ENTITY_FIELDS =
       new HashSet<>(Arrays.asList("text", "screen_name", "expanded_url"));
 
   private MatchableJson() {}

@@ -73,6 +73,11 @@ public final class StreamMessage {
    * {@link #problem()} saying why. Surrounding white space (the stream's {@code \r\n}) is ignored.
    */
   public static StreamMessage parse(String raw, int maxBytes) {
+    return parse(raw, maxBytes, true);
+  }
+
+  /** As {@link #parse(String, int)}; {@code scan}: try {@link MessageScanner} before Gson. */
+  static StreamMessage parse(String raw, int maxBytes, boolean scan) {
     if (raw == null) {
       return malformed("", "null message");
     }
@@ -83,6 +88,22 @@ public final class StreamMessage {
     if (trimmed.isEmpty()) {
       return malformed(raw, "empty message");
     }
+    JsonObject obj = scan ? MessageScanner.read(trimmed) : null;
+    if (obj == null) {
+      StreamMessage wrong = readWithGson(trimmed);
+      if (wrong.kind == Kind.MALFORMED) {
+        return wrong;
+      }
+      obj = wrong.json;
+    }
+    return classify(trimmed, obj);
+  }
+
+  /**
+   * The message read by Gson's reader: {@link Kind#MALFORMED} with the reason, or a message of no
+   * kind yet holding the object.
+   */
+  private static StreamMessage readWithGson(String trimmed) {
     JsonObject obj;
     try {
       JsonReader reader = new JsonReader(new StringReader(trimmed));
@@ -101,6 +122,10 @@ public final class StreamMessage {
     } catch (StackOverflowError e) {
       return malformed(trimmed, "JSON nested too deeply");
     }
+    return new StreamMessage(Kind.UNKNOWN, trimmed, obj, null);
+  }
+
+  private static StreamMessage classify(String trimmed, JsonObject obj) {
     if (isStatus(obj)) {
       return new StreamMessage(Kind.STATUS, trimmed, obj, null);
     }
