@@ -12,8 +12,6 @@ import com.twitter.hbc.core.event.Event;
 import com.twitter.hbc.core.event.EventType;
 import com.twitter.hbc.core.event.HttpResponseEvent;
 import com.twitter.hbc.core.processor.HosebirdMessageProcessor;
-import com.twitter.hbc.core.processor.LineStringProcessor;
-import com.twitter.hbc.core.processor.StringDelimitedProcessor;
 import com.twitter.hbc.httpclient.BasicClient;
 import com.twitter.hbc.httpclient.auth.Authentication;
 import com.twitter.hbc.httpclient.auth.OAuth1;
@@ -46,7 +44,7 @@ final class HosebirdSource implements MessageSource {
   private static final Logger log = LoggerFactory.getLogger(HosebirdSource.class);
   private static final int STOP_WAIT_MS = 5_000;
 
-  private final BlockingQueue<String> messages;
+  private final BlockingQueue<byte[]> messages;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(1000);
   private final BasicClient client;
   private final String host;
@@ -166,7 +164,11 @@ final class HosebirdSource implements MessageSource {
     this.messages = new LinkedBlockingQueue<>(queueCapacity);
     Hosts hosts = new HttpHosts(host);
     HosebirdMessageProcessor processor =
-        lineDelimited ? new LineStringProcessor(messages) : new StringDelimitedProcessor(messages);
+        new ByteMessageProcessor(
+            messages,
+            lineDelimited
+                ? ByteMessageProcessor.Framing.LINE
+                : ByteMessageProcessor.Framing.LENGTH);
     ClientBuilder builder =
         new ClientBuilder()
             .name("trendline-hosebird")
@@ -214,8 +216,8 @@ final class HosebirdSource implements MessageSource {
   }
 
   @Override
-  public String poll(long timeout, TimeUnit unit) throws InterruptedException {
-    String message = messages.poll(timeout, unit);
+  public byte[] poll(long timeout, TimeUnit unit) throws InterruptedException {
+    byte[] message = messages.poll(timeout, unit);
     checkEvents();
     return message;
   }

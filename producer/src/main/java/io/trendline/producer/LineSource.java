@@ -3,6 +3,7 @@ package io.trendline.producer;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +39,7 @@ final class LineSource implements MessageSource {
   public void start() {}
 
   @Override
-  public String poll(long timeout, TimeUnit unit) {
+  public byte[] poll(long timeout, TimeUnit unit) {
     if (stopped || eof) {
       return null;
     }
@@ -46,7 +47,7 @@ final class LineSource implements MessageSource {
       String line;
       while ((line = readLine()) != null) {
         if (!line.trim().isEmpty()) {
-          return line;
+          return line.getBytes(StandardCharsets.UTF_8);
         }
       }
       eof = true;

@@ -12,11 +12,12 @@ interface MessageSource extends AutoCloseable {
   void start() throws Exception;
 
   /**
-   * The next raw message, waiting at most {@code timeout}; null when none arrived in time.
+   * The next raw message, as UTF-8 bytes (a line ending or surrounding white space may be left on
+   * it), waiting at most {@code timeout}; null when none arrived in time.
    *
    * @throws SourceFailedException when the source stopped for good on an error
    */
-  String poll(long timeout, TimeUnit unit) throws InterruptedException;
+  byte[] poll(long timeout, TimeUnit unit) throws InterruptedException;
 
   /** Whether no message will ever come again: stopped or exhausted, and nothing buffered. */
   boolean isFinished();

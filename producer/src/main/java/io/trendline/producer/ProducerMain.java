@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -97,7 +98,7 @@ public final class ProducerMain {
       return code;
     }
 
-    Producer<String, String> producer = null;
+    Producer<String, byte[]> producer = null;
     int maxMessageBytes = settings.maxMessageBytes();
     if (!settings.dryRun()) {
       try {
@@ -120,7 +121,7 @@ public final class ProducerMain {
                 + " bytes are sent, larger ones counted as malformed.");
         producer =
             new KafkaProducer<>(
-                settings.kafkaProperties(), new StringSerializer(), new StringSerializer());
+                settings.kafkaProperties(), new StringSerializer(), new ByteArraySerializer());
       } catch (KafkaTopics.StartupException e) {
         err.println("error: " + e.getMessage());
         abandon(source, status);
@@ -199,7 +200,7 @@ public final class ProducerMain {
   static StatusPipeline.Builder pipeline(
       ProducerSettings settings,
       MessageSource source,
-      Producer<String, String> producer,
+      Producer<String, byte[]> producer,
       int maxMessageBytes) {
     return StatusPipeline.builder(
             source, new TrackMatcher(settings.keywords()), new ProducerMetrics(settings.keywords()))

@@ -76,7 +76,7 @@ final class ProducerRunner {
   private final StatusPipeline pipeline;
   private final StatusFile status;
   private final MessageSource source;
-  private final Producer<String, String> producer;
+  private final Producer<String, byte[]> producer;
   private final ProducerMetrics metrics;
   private final PrintStream out;
   private final PrintStream err;

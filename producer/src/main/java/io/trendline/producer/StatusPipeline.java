@@ -4,7 +4,9 @@ import io.trendline.common.Keyword;
 import io.trendline.common.StreamMessage;
 import io.trendline.common.TrackMatcher;
 import io.trendline.common.V2Message;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +47,7 @@ final class StatusPipeline {
 
   private final MessageSource source;
   private final TrackMatcher matcher;
-  private final Producer<String, String> producer;
+  private final Producer<String, byte[]> producer;
   private final String topic;
   private final String unmatchedKey;
   private final int maxMessageBytes;
@@ -111,7 +113,7 @@ final class StatusPipeline {
   void run() throws InterruptedException {
     try {
       while (true) {
-        String raw = source.poll(100, TimeUnit.MILLISECONDS);
+        byte[] raw = source.poll(100, TimeUnit.MILLISECONDS);
         if (raw != null) {
           handle(raw);
         } else if (source.isFinished()) {
@@ -135,7 +137,7 @@ final class StatusPipeline {
   }
 
   /** The producer records go to; null in a dry run. */
-  Producer<String, String> producer() {
+  Producer<String, byte[]> producer() {
     return producer;
   }
 
@@ -143,9 +145,11 @@ final class StatusPipeline {
     return metrics;
   }
 
-  void handle(String raw) {
+  /** One message as the source received it: its UTF-8 bytes. */
+  void handle(byte[] received) {
+    String raw = new String(received, StandardCharsets.UTF_8);
     if (rules != null) {
-      handleV2(raw);
+      handleV2(received, raw);
       return;
     }
     metrics.messages.incrementAndGet();
@@ -153,7 +157,7 @@ final class StatusPipeline {
     metrics.byKind.incrementAndGet(message.kind().ordinal());
     switch (message.kind()) {
       case STATUS:
-        publish(message);
+        publish(message, received, raw);
         break;
       case LIMIT:
         long undelivered = message.limitUndelivered();
@@ -176,20 +180,45 @@ final class StatusPipeline {
     }
   }
 
-  private void publish(StreamMessage message) {
+  private void publish(StreamMessage message, byte[] received, String raw) {
     metrics.statuses.incrementAndGet();
     List<Keyword> matched = matcher.match(message.status());
     if (matched.isEmpty()) {
       metrics.unmatched.incrementAndGet();
       if (unmatchedKey != null) {
-        send(unmatchedKey, message.raw());
+        send(unmatchedKey, value(received, raw, message.raw()));
       }
       return;
     }
+    byte[] value = value(received, raw, message.raw());
     for (Keyword keyword : matched) {
       metrics.matched.incrementAndGet(indexOf(keyword));
-      send(keyword.term(), message.raw());
+      send(keyword.term(), value);
     }
+  }
+
+  /**
+   * A record's value: the message as received, trimmed of surrounding white space, i.e. the UTF-8
+   * of {@code trimmed}; encoded from {@code trimmed} only when the bytes received were not all
+   * UTF-8 (decoding replaced some with U+FFFD), so that a value is always the text that was parsed.
+   * A status sent under several keywords is the same array in each record.
+   */
+  static byte[] value(byte[] received, String decoded, String trimmed) {
+    if (decoded.indexOf('\uFFFD') >= 0) {
+      return trimmed.getBytes(StandardCharsets.UTF_8);
+    }
+    int start = 0;
+    int end = received.length;
+    // String.trim() removes the characters up to U+0020: in UTF-8, the bytes up to 0x20.
+    while (start < end && (received[start] & 0xff) <= ' ') {
+      start++;
+    }
+    while (end > start && (received[end - 1] & 0xff) <= ' ') {
+      end--;
+    }
+    return start == 0 && end == received.length
+        ? received
+        : Arrays.copyOfRange(received, start, end);
   }
 
   /**
@@ -197,13 +226,13 @@ final class StatusPipeline {
    * matched (X's {@code matching_rules}), cross-checked with the track matcher; an error object (X
    * is ending the stream) makes the source reconnect; the rest is counted as for v1.1.
    */
-  private void handleV2(String raw) {
+  private void handleV2(byte[] received, String raw) {
     metrics.messages.incrementAndGet();
     V2Message message = V2Message.parse(raw, maxMessageBytes);
     switch (message.kind()) {
       case POST:
         metrics.byKind.incrementAndGet(StreamMessage.Kind.STATUS.ordinal());
-        publishV2(message);
+        publishV2(message, received, raw);
         break;
       case ERROR:
         metrics.byKind.incrementAndGet(StreamMessage.Kind.DISCONNECT.ordinal());
@@ -227,7 +256,7 @@ final class StatusPipeline {
     }
   }
 
-  private void publishV2(V2Message message) {
+  private void publishV2(V2Message message, byte[] received, String raw) {
     if (recentIds.put(message.postId(), Boolean.TRUE) != null) {
       metrics.duplicates.incrementAndGet();
       return;
@@ -267,13 +296,14 @@ final class StatusPipeline {
     if (matched.isEmpty()) {
       metrics.unmatched.incrementAndGet();
       if (unmatchedKey != null) {
-        send(unmatchedKey, message.raw());
+        send(unmatchedKey, value(received, raw, message.raw()));
       }
       return;
     }
+    byte[] value = value(received, raw, message.raw());
     for (Keyword keyword : matched) {
       metrics.matched.incrementAndGet(indexOf(keyword));
-      send(keyword.term(), message.raw());
+      send(keyword.term(), value);
     }
   }
 
@@ -295,7 +325,7 @@ final class StatusPipeline {
     return index;
   }
 
-  private void send(String key, String value) {
+  private void send(String key, byte[] value) {
     if (producer == null) {
       return;
     }
@@ -325,7 +355,7 @@ final class StatusPipeline {
     private final MessageSource source;
     private final TrackMatcher matcher;
     private final ProducerMetrics metrics;
-    private Producer<String, String> producer;
+    private Producer<String, byte[]> producer;
     private String topic = DEFAULT_TOPIC;
     private String unmatchedKey;
     private int maxMessageBytes = StreamMessage.DEFAULT_MAX_BYTES;
@@ -339,7 +369,7 @@ final class StatusPipeline {
     }
 
     /** Where records go; null (the default) is a dry run that sends nothing. */
-    Builder producer(Producer<String, String> producer) {
+    Builder producer(Producer<String, byte[]> producer) {
       this.producer = producer;
       return this;
     }

@@ -40,9 +40,9 @@ class LineSourceTest {
 
   private static List<String> all(LineSource source) {
     List<String> lines = new ArrayList<>();
-    String line;
+    byte[] line;
     while ((line = source.poll(0, TimeUnit.MILLISECONDS)) != null) {
-      lines.add(line);
+      lines.add(new String(line, java.nio.charset.StandardCharsets.UTF_8));
     }
     assertTrue(source.isFinished());
     return lines;

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -166,8 +167,8 @@ class ProducerIT {
       for (int n : f.expected.values()) {
         expectedRecords += n;
       }
-      try (KafkaProducer<String, String> producer =
-          new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
         StatusPipeline pipeline =
             StatusPipeline.builder(source, new TrackMatcher(keywords), metrics)
                 .producer(producer)

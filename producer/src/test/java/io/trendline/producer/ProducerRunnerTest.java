@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,14 +66,14 @@ class ProducerRunnerTest {
     }
 
     @Override
-    public String poll(long timeout, TimeUnit unit) {
+    public byte[] poll(long timeout, TimeUnit unit) {
       String m = messages.poll();
       if (m == null && whenEmpty != null) {
         Runnable r = whenEmpty;
         whenEmpty = null;
         r.run();
       }
-      return m;
+      return m == null ? null : m.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -103,9 +104,9 @@ class ProducerRunnerTest {
   }
 
   /** A MockProducer that notes when and how it is closed. */
-  final class RecordingProducer extends MockProducer<String, String> {
+  final class RecordingProducer extends MockProducer<String, byte[]> {
     RecordingProducer(boolean autoComplete) {
-      super(autoComplete, new StringSerializer(), new StringSerializer());
+      super(autoComplete, new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override
@@ -146,14 +147,14 @@ class ProducerRunnerTest {
   }
 
   private ProducerRunner runner(
-      ProducerSettings settings, MessageSource source, MockProducer<String, String> producer) {
+      ProducerSettings settings, MessageSource source, MockProducer<String, byte[]> producer) {
     return runner(settings, source, producer, null);
   }
 
   private ProducerRunner runner(
       ProducerSettings settings,
       MessageSource source,
-      MockProducer<String, String> producer,
+      MockProducer<String, byte[]> producer,
       StatusFile status) {
     return new ProducerRunner(
         settings,

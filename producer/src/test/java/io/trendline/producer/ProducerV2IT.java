@@ -32,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,8 +118,8 @@ class ProducerV2IT {
         expectedRecords += n;
       }
       long startMs = System.currentTimeMillis();
-      try (KafkaProducer<String, String> producer =
-          new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
         StatusPipeline pipeline =
             StatusPipeline.builder(source, new TrackMatcher(keywords), metrics)
                 .producer(producer)

@@ -1,12 +1,15 @@
 package io.trendline.producer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trendline.common.KeywordList;
 import io.trendline.common.StreamMessage;
 import io.trendline.common.TrackMatcher;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +48,9 @@ class StatusPipelineTest {
     public void start() {}
 
     @Override
-    public String poll(long timeout, TimeUnit unit) {
-      return messages.poll();
+    public byte[] poll(long timeout, TimeUnit unit) {
+      String m = messages.poll();
+      return m == null ? null : m.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -74,9 +79,13 @@ class StatusPipelineTest {
 
   private static final KeywordList KEYWORDS = KeywordList.parse("bitcoin,IoT");
 
+  static String text(byte[] value) {
+    return new String(value, StandardCharsets.UTF_8);
+  }
+
   private static StatusPipeline pipeline(
       MessageSource source,
-      MockProducer<String, String> producer,
+      MockProducer<String, byte[]> producer,
       String unmatchedKey,
       ProducerMetrics metrics) {
     return StatusPipeline.builder(source, new TrackMatcher(KEYWORDS), metrics)
@@ -86,9 +95,9 @@ class StatusPipelineTest {
         .build();
   }
 
-  private static List<String> keys(MockProducer<String, String> producer) {
+  private static List<String> keys(MockProducer<String, byte[]> producer) {
     List<String> keys = new ArrayList<>();
-    for (ProducerRecord<String, String> r : producer.history()) {
+    for (ProducerRecord<String, byte[]> r : producer.history()) {
       assertEquals("tweets", r.topic());
       keys.add(r.key());
     }
@@ -97,15 +106,15 @@ class StatusPipelineTest {
 
   @Test
   void oneRecordPerMatchedKeywordKeyedAsConfiguredValueAsReceived() throws Exception {
-    MockProducer<String, String> producer =
-        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
     pipeline(new ListSource(BITCOIN + "\r\n", BOTH, NONE), producer, null, metrics).run();
 
     assertEquals(Arrays.asList("bitcoin", "bitcoin", "IoT"), keys(producer));
-    assertEquals(BITCOIN, producer.history().get(0).value());
-    assertEquals(BOTH, producer.history().get(1).value());
-    assertEquals(BOTH, producer.history().get(2).value());
+    assertEquals(BITCOIN, text(producer.history().get(0).value()));
+    assertEquals(BOTH, text(producer.history().get(1).value()));
+    assertEquals(BOTH, text(producer.history().get(2).value()));
     assertEquals(3, metrics.statuses.get());
     assertEquals(1, metrics.unmatched.get());
     assertEquals(2, metrics.matched.get(0));
@@ -116,17 +125,45 @@ class StatusPipelineTest {
   }
 
   @Test
+  void theValueIsTheBytesReceivedTrimmedOneArrayForAllItsRecords() throws Exception {
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
+    StatusPipeline p = pipeline(new ListSource(), producer, null, new ProducerMetrics(KEYWORDS));
+    String both = status(7, "caf\u00e9 \ud83d\ude00 bitcoin IoT");
+    byte[] received = (" \t" + both + "\r\n").getBytes(StandardCharsets.UTF_8);
+    p.handle(received);
+    assertEquals(2, producer.history().size());
+    byte[] value = producer.history().get(0).value();
+    assertArrayEquals(both.getBytes(StandardCharsets.UTF_8), value);
+    assertSame(value, producer.history().get(1).value(), "encoded once, sent twice");
+
+    // Already trimmed: the array received is the value itself.
+    byte[] exact = status(8, "bitcoin").getBytes(StandardCharsets.UTF_8);
+    p.handle(exact);
+    assertSame(exact, producer.history().get(2).value());
+
+    // Bytes that are not UTF-8 are sent as the text that was parsed (U+FFFD in their place).
+    byte[] prefix = "{\"id\":9,\"text\":\"bitcoin ".getBytes(StandardCharsets.UTF_8);
+    byte[] bad = Arrays.copyOf(prefix, prefix.length + 3);
+    bad[prefix.length] = (byte) 0xC3; // a lead byte without its continuation
+    bad[prefix.length + 1] = '"';
+    bad[prefix.length + 2] = '}';
+    p.handle(bad);
+    assertEquals("{\"id\":9,\"text\":\"bitcoin \uFFFD\"}", text(producer.history().get(3).value()));
+  }
+
+  @Test
   void unmatchedStatusesGoUnderTheirKeyWhenOneIsSet() throws Exception {
-    MockProducer<String, String> producer =
-        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
     pipeline(new ListSource(NONE, BITCOIN), producer, "_none", new ProducerMetrics(KEYWORDS)).run();
     assertEquals(Arrays.asList("_none", "bitcoin"), keys(producer));
   }
 
   @Test
   void noticesAndMalformedInputAreCountedNotSent() throws Exception {
-    MockProducer<String, String> producer =
-        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
     pipeline(
             new ListSource(LIMIT, DELETE, BROKEN, "[]", "{\"friends\":[]}", BITCOIN),
@@ -145,12 +182,12 @@ class StatusPipelineTest {
 
   @Test
   void failedSendsAreCountedAndTheRestStillSent() throws Exception {
-    MockProducer<String, String> producer =
-        new MockProducer<>(false, new StringSerializer(), new StringSerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
     StatusPipeline p = pipeline(new ListSource(BITCOIN, BOTH), producer, null, metrics);
     for (String m : new String[] {BITCOIN, BOTH}) {
-      p.handle(m);
+      p.handle(m.getBytes(StandardCharsets.UTF_8));
     }
     assertTrue(producer.errorNext(new RuntimeException("broker gone")));
     assertTrue(producer.completeNext());
@@ -172,8 +209,8 @@ class StatusPipelineTest {
 
   @Test
   void stopLetsRunDrainWhatTheSourceHolds() throws Exception {
-    MockProducer<String, String> producer =
-        new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+    MockProducer<String, byte[]> producer =
+        new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
     ListSource source = new ListSource(BITCOIN, BOTH);
     StatusPipeline p = pipeline(source, producer, null, new ProducerMetrics(KEYWORDS));
     p.stop();

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +43,12 @@ class StatusPipelineV2Test {
     }
   }
 
-  private static MockProducer<String, String> producer() {
-    return new MockProducer<>(true, new StringSerializer(), new StringSerializer());
+  private static MockProducer<String, byte[]> producer() {
+    return new MockProducer<>(true, new StringSerializer(), new ByteArraySerializer());
   }
 
   private static StatusPipeline pipeline(
-      Source source, MockProducer<String, String> producer, ProducerMetrics metrics) {
+      Source source, MockProducer<String, byte[]> producer, ProducerMetrics metrics) {
     return StatusPipeline.builder(source, new TrackMatcher(KEYWORDS), metrics)
         .producer(producer)
         .topic("tweets")
@@ -55,9 +56,9 @@ class StatusPipelineV2Test {
         .build();
   }
 
-  private static List<String> keys(MockProducer<String, String> producer) {
+  private static List<String> keys(MockProducer<String, byte[]> producer) {
     List<String> keys = new ArrayList<>();
-    for (ProducerRecord<String, String> r : producer.history()) {
+    for (ProducerRecord<String, byte[]> r : producer.history()) {
       keys.add(r.key());
     }
     return keys;
@@ -68,14 +69,15 @@ class StatusPipelineV2Test {
     String both = post("1", "the lamp was lit on the ferry", "{\"id\":\"102\"},{\"id\":\"101\"}");
     String byTag = post("2", "ferry again", "{\"id\":\"555\",\"tag\":\"trendline:ferry\"}");
     String foreign = post("3", "nothing of ours", "{\"id\":\"900\",\"tag\":\"other-app\"}");
-    MockProducer<String, String> producer = producer();
+    MockProducer<String, byte[]> producer = producer();
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
     pipeline(new Source(both, byTag, foreign), producer, metrics).run();
     assertEquals(
         Arrays.asList("ferry", "lamp lit", "ferry"),
         keys(producer),
         "in configured order; a rule recreated elsewhere is still ours by its tag");
-    assertEquals(both, producer.history().get(0).value(), "the line as received");
+    assertEquals(
+        both, StatusPipelineTest.text(producer.history().get(0).value()), "the line as received");
     assertEquals(3, metrics.statuses.get());
     assertEquals(1, metrics.unmatched.get(), "another app's post is none of ours");
     assertEquals(2, metrics.matched.get(0));
@@ -86,7 +88,7 @@ class StatusPipelineV2Test {
   @Test
   void postsWhereTheRulesAndTrackMatchingDisagreeAreCounted() throws Exception {
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
-    MockProducer<String, String> producer = producer();
+    MockProducer<String, byte[]> producer = producer();
     pipeline(
             new Source(
                 post("1", "the ferry", "{\"id\":\"102\"}"),
@@ -106,7 +108,7 @@ class StatusPipelineV2Test {
   void aPostReadTwiceIsDroppedByIdAndCounted() throws Exception {
     String p = post("7", "ferry", "{\"id\":\"101\"}");
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
-    MockProducer<String, String> producer = producer();
+    MockProducer<String, byte[]> producer = producer();
     pipeline(new Source(p, post("8", "ferry", "{\"id\":\"101\"}"), p), producer, metrics).run();
     assertEquals(2, producer.history().size());
     assertEquals(1, metrics.duplicates.get());
@@ -123,7 +125,7 @@ class StatusPipelineV2Test {
             "{\"meta\":{}}",
             post("9", "ferry", "{\"id\":\"101\"}"));
     ProducerMetrics metrics = new ProducerMetrics(KEYWORDS);
-    MockProducer<String, String> producer = producer();
+    MockProducer<String, byte[]> producer = producer();
     pipeline(source, producer, metrics).run();
     ProducerMetrics.Snapshot s = metrics.snapshot(0, 0, 0);
     assertEquals(4, s.messages);
