@@ -6,21 +6,26 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.internal.LazilyParsedNumber;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * The fast path of {@link StreamMessage#parse}: reads a message straight from its text into the
- * same pruned {@link JsonObject} that {@link MatchableJson} builds through Gson's reader, for the
- * messages the stream is made of. It takes only strict JSON (RFC 8259), and of that only what it is
- * sure Gson's strict reader takes the same way; anything else (an error of any kind, a notice,
- * whose fields are kept whole, an escape outside the standard ones, a keyword in capitals) makes it
- * give up, and {@link StreamMessage} reads the message with Gson, which accepts it or says what is
- * wrong. So it never changes what is accepted or what is built, only how fast.
+ * The fast path of {@link StreamMessage#parse(byte[], int)}: reads a message straight from the
+ * UTF-8 bytes the stream sent into the same pruned {@link JsonObject} that {@link MatchableJson}
+ * builds through Gson's reader from the decoded text, for the messages the stream is made of. It
+ * takes only strict JSON (RFC 8259) in well-formed UTF-8, and of that only what it is sure Gson's
+ * strict reader takes the same way; anything else (an error of any kind, bytes that are not UTF-8,
+ * a notice, whose fields are kept whole, an escape outside the standard ones, a keyword in
+ * capitals) makes it give up, and {@link StreamMessage} decodes the message and reads it with Gson,
+ * which accepts it or says what is wrong. So it never changes what is accepted or what is built,
+ * only how fast.
  *
- * <p>Skipped values (most of a status: the user object, coordinates, counts) are checked for syntax
- * without building anything, and strings are skipped with {@link String#indexOf(int, int)}, which
- * the JVM runs over many characters at a time; in a profile of the producer Gson's reader was a
- * third of the pipeline thread's time, most of it in values this scanner skips.
+ * <p>Only the strings it keeps are decoded (the texts, ids, entities: a tenth of a status's bytes);
+ * the rest (the user object, coordinates, counts) is checked for syntax and UTF-8 without building
+ * anything. In a profile of the producer, decoding whole messages and Gson's reader took over half
+ * of the pipeline thread's time.
  */
 final class MessageScanner {
   /** Input this scanner does not take: the caller reads the message with Gson instead. */
@@ -33,29 +38,28 @@ final class MessageScanner {
     }
   }
 
-  private final String s;
+  private final byte[] b;
   private final int end;
   private int pos;
-
-  /** The first backslash at or after {@link #pos}'s last check; -1 before the first check. */
-  private int backslash = -1;
 
   /** The kinds of the containers open while skipping a value: true for an object. */
   private boolean[] open = new boolean[16];
 
-  private MessageScanner(String s) {
-    this.s = s;
-    this.end = s.length();
+  private MessageScanner(byte[] b, int start, int end) {
+    this.b = b;
+    this.pos = start;
+    this.end = end;
   }
 
   /**
-   * The message read as {@link MatchableJson#readMessage} would read it, or null when this scanner
-   * does not take it (see the class comment): then Gson must read it.
+   * The message read as {@link MatchableJson#readMessage} would read its decoded text, or null when
+   * this scanner does not take it (see the class comment): then Gson must read it.
    *
-   * @param text a message trimmed of surrounding white space
+   * @param utf8 the message's bytes; {@code [start, end)} is the message without surrounding white
+   *     space
    */
-  static JsonObject read(String text) {
-    MessageScanner in = new MessageScanner(text);
+  static JsonObject read(byte[] utf8, int start, int end) {
+    MessageScanner in = new MessageScanner(utf8, start, end);
     try {
       if (in.peek() != '{') {
         return null;
@@ -77,14 +81,14 @@ final class MessageScanner {
       pos++;
       return obj;
     }
-    String[] known = KNOWN[context.ordinal()];
+    int known = context.ordinal();
     while (true) {
       String name = name(known);
       JsonElement value = name == null ? skip() : field(context, name, depth);
       if (value != null) {
         obj.add(name, value);
       }
-      char c = peek();
+      byte c = peek();
       pos++;
       if (c == '}') {
         return obj;
@@ -153,7 +157,7 @@ final class MessageScanner {
     }
     while (true) {
       array.add(nested(MatchableJson.Context.ENTITY, depth));
-      char c = peek();
+      byte c = peek();
       pos++;
       if (c == ']') {
         return array;
@@ -169,41 +173,50 @@ final class MessageScanner {
    * array kept whole (a notice) is left to Gson.
    */
   private JsonElement scalar() throws GiveUp {
-    char c = peek();
+    byte c = peek();
     if (c == '"') {
       return new JsonPrimitive(string());
     }
     if (c == '-' || (c >= '0' && c <= '9')) {
       int start = pos;
       number();
-      return new JsonPrimitive(new LazilyParsedNumber(s.substring(start, pos)));
+      return new JsonPrimitive(
+          new LazilyParsedNumber(new String(b, start, pos - start, StandardCharsets.US_ASCII)));
     }
-    if (literal("true")) {
+    if (literal(TRUE)) {
       return new JsonPrimitive(true);
     }
-    if (literal("false")) {
+    if (literal(FALSE)) {
       return new JsonPrimitive(false);
     }
-    if (literal("null")) {
+    if (literal(NULL)) {
       return JsonNull.INSTANCE;
     }
     throw GiveUp.INSTANCE;
   }
 
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
+  private static final byte[] NULL = ascii("null");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
   // The tokens.
 
-  /** Skips white space (JSON's four characters) and returns the next character. */
-  private char peek() throws GiveUp {
+  /** Skips white space (JSON's four characters) and returns the next byte. */
+  private byte peek() throws GiveUp {
     whitespace();
     if (pos >= end) {
       throw GiveUp.INSTANCE;
     }
-    return s.charAt(pos);
+    return b[pos];
   }
 
   private void whitespace() {
     while (pos < end) {
-      char c = s.charAt(pos);
+      byte c = b[pos];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
         return;
       }
@@ -222,27 +235,28 @@ final class MessageScanner {
    * A member's name and its colon: the one of {@code known} it is, or null for any other (whose
    * value is skipped), without making a string of it.
    */
-  private String name(String[] known) throws GiveUp {
+  private String name(int context) throws GiveUp {
     if (peek() != '"') {
       throw GiveUp.INSTANCE;
     }
     int start = pos + 1;
-    int quote = closingQuote(start);
+    int stop = plainEnd(start);
+    byte[][] known = KNOWN[context];
     String name = null;
-    if (nextBackslash(start) > quote) {
-      int length = quote - start;
-      for (String k : known) {
-        if (k.length() == length && s.regionMatches(start, k, 0, length)) {
-          name = k;
+    if (b[stop] == '"') {
+      int length = stop - start;
+      for (int k = 0; k < known.length; k++) {
+        if (known[k].length == length && sameBytes(known[k], start)) {
+          name = NAMES[context][k];
           break;
         }
       }
-      pos = quote + 1;
+      pos = stop + 1;
     } else {
       String decoded = string();
-      for (String k : known) {
-        if (k.equals(decoded)) {
-          name = k;
+      for (String n : NAMES[context]) {
+        if (n.equals(decoded)) {
+          name = n;
           break;
         }
       }
@@ -252,17 +266,26 @@ final class MessageScanner {
   }
 
   /** What each context reads, by {@link MatchableJson.Context#ordinal()}: all else is skipped. */
-  private static final String[][] KNOWN = new String[MatchableJson.Context.values().length][];
+  private static final String[][] NAMES = new String[MatchableJson.Context.values().length][];
+
+  /** {@link #NAMES} in ASCII bytes. */
+  private static final byte[][][] KNOWN = new byte[NAMES.length][][];
 
   static {
-    java.util.Set<String> status = new java.util.LinkedHashSet<>(MatchableJson.WHOLE);
+    Set<String> status = new LinkedHashSet<>(MatchableJson.WHOLE);
     status.addAll(Arrays.asList("entities", "extended_tweet", "retweeted_status", "quoted_status"));
-    KNOWN[MatchableJson.Context.STATUS.ordinal()] = status.toArray(new String[0]);
-    KNOWN[MatchableJson.Context.EXTENDED.ordinal()] = new String[] {"full_text", "entities"};
-    KNOWN[MatchableJson.Context.ENTITIES.ordinal()] =
+    NAMES[MatchableJson.Context.STATUS.ordinal()] = status.toArray(new String[0]);
+    NAMES[MatchableJson.Context.EXTENDED.ordinal()] = new String[] {"full_text", "entities"};
+    NAMES[MatchableJson.Context.ENTITIES.ordinal()] =
         MatchableJson.ENTITY_LISTS.toArray(new String[0]);
-    KNOWN[MatchableJson.Context.ENTITY.ordinal()] =
+    NAMES[MatchableJson.Context.ENTITY.ordinal()] =
         MatchableJson.ENTITY_FIELDS.toArray(new String[0]);
+    for (int c = 0; c < NAMES.length; c++) {
+      KNOWN[c] = new byte[NAMES[c].length][];
+      for (int k = 0; k < NAMES[c].length; k++) {
+        KNOWN[c][k] = ascii(NAMES[c][k]);
+      }
+    }
   }
 
   /** Skips a value, for the caller to add nothing. */
@@ -271,61 +294,127 @@ final class MessageScanner {
     return null;
   }
 
+  private boolean sameBytes(byte[] name, int at) {
+    for (int i = 0; i < name.length; i++) {
+      if (b[at + i] != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Where the plain part of a string starting at {@code from} ends: the index of its closing quote,
+   * or of the first backslash or non-ASCII byte, which {@link #string} and {@link #skipString}
+   * handle.
+   */
+  private int plainEnd(int from) throws GiveUp {
+    for (int i = from; i < end; i++) {
+      byte c = b[i];
+      if (c == '"' || c == '\\' || c < 0) {
+        return i;
+      }
+    }
+    throw GiveUp.INSTANCE;
+  }
+
   /** The string at {@link #pos} (its opening quote), decoded. */
   private String string() throws GiveUp {
     int start = ++pos;
-    int quote = closingQuote(start);
-    if (nextBackslash(start) > quote) {
-      pos = quote + 1;
-      return s.substring(start, quote);
+    int stop = plainEnd(start);
+    if (b[stop] == '"') {
+      pos = stop + 1;
+      return new String(b, start, stop - start, StandardCharsets.ISO_8859_1);
     }
-    StringBuilder out = new StringBuilder(quote - start + 16);
+    // Escapes or non-ASCII: decode what is between escapes as UTF-8 once it is known well-formed.
+    StringBuilder out = new StringBuilder(stop - start + 16);
+    int run = start;
+    pos = stop;
     while (true) {
-      int b = nextBackslash(pos);
-      int q = closingQuote(pos);
-      if (b > q) {
-        out.append(s, pos, q);
-        pos = q + 1;
+      byte c = b[pos];
+      if (c == '"') {
+        out.append(new String(b, run, pos - run, StandardCharsets.UTF_8));
+        pos++;
         return out.toString();
       }
-      out.append(s, pos, b);
-      pos = b + 1;
-      out.append(escape());
+      if (c == '\\') {
+        out.append(new String(b, run, pos - run, StandardCharsets.UTF_8));
+        pos++;
+        out.append(escape());
+        run = pos;
+      } else if (c < 0) {
+        utf8Sequence();
+      } else {
+        pos++;
+      }
+      if (pos >= end) {
+        throw GiveUp.INSTANCE;
+      }
     }
   }
 
-  /** Skips the string at {@link #pos} (its opening quote), checking its escapes. */
+  /** Skips the string at {@link #pos} (its opening quote), checking its escapes and UTF-8. */
   private void skipString() throws GiveUp {
     pos++;
     while (true) {
-      int q = closingQuote(pos);
-      int b = nextBackslash(pos);
-      if (b > q) {
-        pos = q + 1;
+      pos = plainEnd(pos);
+      byte c = b[pos];
+      if (c == '"') {
+        pos++;
         return;
       }
-      pos = b + 1;
-      escape();
-    }
-  }
-
-  /** The first quote at or after {@code from}; one escaped by a backslash is found too. */
-  private int closingQuote(int from) throws GiveUp {
-    int q = s.indexOf('"', from);
-    if (q < 0) {
-      throw GiveUp.INSTANCE;
-    }
-    return q;
-  }
-
-  private int nextBackslash(int from) {
-    if (backslash < from && backslash != Integer.MAX_VALUE) {
-      backslash = s.indexOf('\\', from);
-      if (backslash < 0) {
-        backslash = Integer.MAX_VALUE;
+      if (c == '\\') {
+        pos++;
+        escape();
+      } else {
+        utf8Sequence();
       }
     }
-    return backslash;
+  }
+
+  /**
+   * Steps over one well-formed UTF-8 sequence of two to four bytes at {@link #pos} (RFC 3629: no
+   * overlong forms, no surrogates, nothing past U+10FFFF: what Java's decoder takes without
+   * replacing), or gives up.
+   */
+  private void utf8Sequence() throws GiveUp {
+    int lead = b[pos] & 0xff;
+    int length;
+    int min = 0x80;
+    int max = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead == 0xe0) {
+        min = 0xa0;
+      } else if (lead == 0xed) {
+        max = 0x9f;
+      }
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead == 0xf0) {
+        min = 0x90;
+      } else if (lead == 0xf4) {
+        max = 0x8f;
+      }
+    } else {
+      throw GiveUp.INSTANCE;
+    }
+    if (pos + length > end) {
+      throw GiveUp.INSTANCE;
+    }
+    int second = b[pos + 1] & 0xff;
+    if (second < min || second > max) {
+      throw GiveUp.INSTANCE;
+    }
+    for (int i = 2; i < length; i++) {
+      int next = b[pos + i] & 0xff;
+      if (next < 0x80 || next > 0xbf) {
+        throw GiveUp.INSTANCE;
+      }
+    }
+    pos += length;
   }
 
   /** The character of the escape after a backslash (JSON's eight and {@code \\uXXXX}). */
@@ -333,7 +422,7 @@ final class MessageScanner {
     if (pos >= end) {
       throw GiveUp.INSTANCE;
     }
-    char c = s.charAt(pos++);
+    char c = (char) b[pos++];
     switch (c) {
       case '"':
       case '\\':
@@ -355,7 +444,7 @@ final class MessageScanner {
         }
         int value = 0;
         for (int i = 0; i < 4; i++) {
-          value = value << 4 | hex(s.charAt(pos++));
+          value = value << 4 | hex(b[pos++]);
         }
         return (char) value;
       default:
@@ -363,7 +452,7 @@ final class MessageScanner {
     }
   }
 
-  private static int hex(char c) throws GiveUp {
+  private static int hex(byte c) throws GiveUp {
     if (c >= '0' && c <= '9') {
       return c - '0';
     }
@@ -376,23 +465,23 @@ final class MessageScanner {
     throw GiveUp.INSTANCE;
   }
 
-  /** A number as RFC 8259 writes it: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+  /** A number as RFC 8259 writes it: {@code -?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
   private void number() throws GiveUp {
-    if (s.charAt(pos) == '-') {
+    if (b[pos] == '-') {
       pos++;
     }
-    if (pos < end && s.charAt(pos) == '0') {
+    if (pos < end && b[pos] == '0') {
       pos++;
     } else {
       digits();
     }
-    if (pos < end && s.charAt(pos) == '.') {
+    if (pos < end && b[pos] == '.') {
       pos++;
       digits();
     }
-    if (pos < end && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+    if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
       pos++;
-      if (pos < end && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
+      if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
         pos++;
       }
       digits();
@@ -402,7 +491,7 @@ final class MessageScanner {
   /** One or more digits. */
   private void digits() throws GiveUp {
     int start = pos;
-    while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
       pos++;
     }
     if (pos == start) {
@@ -410,19 +499,24 @@ final class MessageScanner {
     }
   }
 
-  private boolean literal(String word) {
-    if (s.startsWith(word, pos)) {
-      pos += word.length();
-      return true;
+  private boolean literal(byte[] word) {
+    if (pos + word.length > end) {
+      return false;
     }
-    return false;
+    for (int i = 0; i < word.length; i++) {
+      if (b[pos + i] != word[i]) {
+        return false;
+      }
+    }
+    pos += word.length;
+    return true;
   }
 
   /** Skips one value of any kind, checking its syntax, without recursion. */
   private void skipValue() throws GiveUp {
     int depth = 0;
     while (true) {
-      char c = peek();
+      byte c = peek();
       if (c == '{' || c == '[') {
         pos++;
         boolean isObject = c == '{';
@@ -442,7 +536,7 @@ final class MessageScanner {
         skipString();
       } else if (c == '-' || (c >= '0' && c <= '9')) {
         number();
-      } else if (!(literal("true") || literal("false") || literal("null"))) {
+      } else if (!(literal(TRUE) || literal(FALSE) || literal(NULL))) {
         throw GiveUp.INSTANCE;
       }
       // A value ended: close what it ends, or go on to the next element or member.
@@ -450,7 +544,7 @@ final class MessageScanner {
         if (depth == 0) {
           return;
         }
-        char d = peek();
+        byte d = peek();
         pos++;
         boolean isObject = open[depth - 1];
         if (d == ',') {

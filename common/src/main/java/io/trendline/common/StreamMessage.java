@@ -10,6 +10,7 @@ import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One message of a {@code statuses/filter} stream, classified. Besides statuses the stream carries
@@ -52,15 +53,36 @@ public final class StreamMessage {
   };
 
   private final Kind kind;
-  private final String raw;
   private final JsonObject json;
   private final String problem;
+
+  /** The bytes read, when the message was read from well-formed UTF-8; else null. */
+  private final byte[] utf8;
+
+  private final int start;
+  private final int end;
+
+  /** The text, trimmed; decoded from {@link #utf8} when first asked for. */
+  private String raw;
 
   private StreamMessage(Kind kind, String raw, JsonObject json, String problem) {
     this.kind = kind;
     this.raw = raw;
     this.json = json;
     this.problem = problem;
+    this.utf8 = null;
+    this.start = 0;
+    this.end = 0;
+  }
+
+  private StreamMessage(
+      Kind kind, byte[] utf8, int start, int end, JsonObject json, String problem) {
+    this.kind = kind;
+    this.json = json;
+    this.problem = problem;
+    this.utf8 = utf8;
+    this.start = start;
+    this.end = end;
   }
 
   /** Parses with {@link #DEFAULT_MAX_BYTES} as the bound. */
@@ -73,11 +95,6 @@ public final class StreamMessage {
    * {@link #problem()} saying why. Surrounding white space (the stream's {@code \r\n}) is ignored.
    */
   public static StreamMessage parse(String raw, int maxBytes) {
-    return parse(raw, maxBytes, true);
-  }
-
-  /** As {@link #parse(String, int)}; {@code scan}: try {@link MessageScanner} before Gson. */
-  static StreamMessage parse(String raw, int maxBytes, boolean scan) {
     if (raw == null) {
       return malformed("", "null message");
     }
@@ -88,15 +105,35 @@ public final class StreamMessage {
     if (trimmed.isEmpty()) {
       return malformed(raw, "empty message");
     }
-    JsonObject obj = scan ? MessageScanner.read(trimmed) : null;
-    if (obj == null) {
-      StreamMessage wrong = readWithGson(trimmed);
-      if (wrong.kind == Kind.MALFORMED) {
-        return wrong;
+    StreamMessage read = readWithGson(trimmed);
+    return read.kind == Kind.MALFORMED ? read : classify(trimmed, null, 0, 0, read.json);
+  }
+
+  /**
+   * Classifies one message given as the UTF-8 bytes the stream sent, as {@link #parse(String, int)}
+   * classifies their decoded text, with the same result in every case; faster, as the bytes are
+   * read by {@link MessageScanner} and only the strings kept are decoded, and the message's text
+   * ({@link #raw()}) is decoded only if asked for. {@link #utf8()} then gives the bytes without
+   * copying them.
+   */
+  public static StreamMessage parse(byte[] utf8, int maxBytes) {
+    if (utf8 != null && utf8.length <= maxBytes) {
+      // String.trim() removes the characters up to U+0020: in UTF-8, the bytes up to 0x20.
+      int start = 0;
+      int end = utf8.length;
+      while (start < end && (utf8[start] & 0xff) <= ' ') {
+        start++;
       }
-      obj = wrong.json;
+      while (end > start && (utf8[end - 1] & 0xff) <= ' ') {
+        end--;
+      }
+      JsonObject obj = start == end ? null : MessageScanner.read(utf8, start, end);
+      if (obj != null) {
+        // Read, so well-formed UTF-8 and no larger than maxBytes once decoded either.
+        return classify(null, utf8, start, end, obj);
+      }
     }
-    return classify(trimmed, obj);
+    return parse(utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8), maxBytes);
   }
 
   /**
@@ -125,16 +162,24 @@ public final class StreamMessage {
     return new StreamMessage(Kind.UNKNOWN, trimmed, obj, null);
   }
 
-  private static StreamMessage classify(String trimmed, JsonObject obj) {
+  /** A message read whole: its text, or its UTF-8 bytes ({@code [start, end)} of them). */
+  private static StreamMessage classify(
+      String trimmed, byte[] utf8, int start, int end, JsonObject obj) {
+    Kind kind = Kind.UNKNOWN;
     if (isStatus(obj)) {
-      return new StreamMessage(Kind.STATUS, trimmed, obj, null);
-    }
-    for (int i = 0; i < NOTICE_FIELDS.length; i++) {
-      if (obj.has(NOTICE_FIELDS[i])) {
-        return new StreamMessage(NOTICE_KINDS[i], trimmed, obj, null);
+      kind = Kind.STATUS;
+    } else {
+      for (int i = 0; i < NOTICE_FIELDS.length; i++) {
+        if (obj.has(NOTICE_FIELDS[i])) {
+          kind = NOTICE_KINDS[i];
+          break;
+        }
       }
     }
-    return new StreamMessage(Kind.UNKNOWN, trimmed, obj, "no known message field");
+    String problem = kind == Kind.UNKNOWN ? "no known message field" : null;
+    return utf8 == null
+        ? new StreamMessage(kind, trimmed, obj, problem)
+        : new StreamMessage(kind, utf8, start, end, obj, problem);
   }
 
   /** Valid JSON that is not an object, or not JSON at all. */
@@ -183,7 +228,26 @@ public final class StreamMessage {
 
   /** The message text, trimmed of the stream's line ending. */
   public String raw() {
-    return raw;
+    String r = raw;
+    if (r == null) {
+      // (Racy but safe: any thread decodes the same immutable string.)
+      r = new String(utf8, start, end - start, StandardCharsets.UTF_8);
+      raw = r;
+    }
+    return r;
+  }
+
+  /**
+   * The message as UTF-8, trimmed: the bytes received when it was parsed from well-formed UTF-8
+   * ({@link #parse(byte[], int)}; the array itself when there was nothing to trim), else the
+   * encoding of {@link #raw()} (so bytes that were not UTF-8 come out as the text that was parsed,
+   * with U+FFFD in their place).
+   */
+  public byte[] utf8() {
+    if (utf8 == null) {
+      return raw().getBytes(StandardCharsets.UTF_8);
+    }
+    return start == 0 && end == utf8.length ? utf8 : Arrays.copyOfRange(utf8, start, end);
   }
 
   /**

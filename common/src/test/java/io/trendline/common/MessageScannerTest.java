@@ -1,16 +1,22 @@
 package io.trendline.common;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import io.trendline.common.StreamMessage.Kind;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The scanner is only a faster way to the same result: on every input, valid or not, a message
- * parses to the same kind, problem and object with it as with Gson's reader alone.
+ * given as bytes parses to the same kind, problem, text and object as its decoded text does through
+ * Gson's reader alone.
  */
 class MessageScannerTest {
   /** A status with what the scanner keeps, skips and decodes, nested as the stream nests it. */
@@ -53,13 +59,13 @@ class MessageScannerTest {
     for (String m : MESSAGES) {
       same(m);
     }
-    assertNotNull(MessageScanner.read(STATUS), "a status is read by the scanner");
-    assertNotNull(MessageScanner.read(MESSAGES[2]));
-    assertNotNull(MessageScanner.read(MESSAGES[3]));
+    assertNotNull(scanned(STATUS), "a status is read by the scanner");
+    assertNotNull(scanned(MESSAGES[2]));
+    assertNotNull(scanned(MESSAGES[3]));
     // A notice's fields are kept whole: Gson reads it.
-    assertNull(MessageScanner.read(MESSAGES[5]));
+    assertNull(scanned(MESSAGES[5]));
 
-    StreamMessage m = StreamMessage.parse(STATUS);
+    StreamMessage m = StreamMessage.parse(utf8(STATUS), StreamMessage.DEFAULT_MAX_BYTES);
     assertEquals(
         "RT @a: \"Putin\" & Modi \ud83d\ude00 café / line\nnext\ttab",
         m.json().get("text").getAsString());
@@ -134,7 +140,7 @@ class MessageScannerTest {
       }
       String edited = m.toString();
       same(edited);
-      if (MessageScanner.read(edited.trim()) != null) {
+      if (scanned(edited) != null) {
         scanned++;
       }
     }
@@ -142,18 +148,118 @@ class MessageScannerTest {
     assertTrue(scanned > 2_000, "scanned " + scanned);
   }
 
+  /** Random edits of the bytes, most of them breaking UTF-8: decoded, they parse alike too. */
+  @Test
+  void editedBytesParseAsTheirDecodedText() {
+    Random random = new Random(1126);
+    byte[] special = {
+      (byte) 0x80, (byte) 0xbf, (byte) 0xc0, (byte) 0xc2, (byte) 0xdf, (byte) 0xe0, (byte) 0xed,
+      (byte) 0xa0, (byte) 0xef, (byte) 0xf0, (byte) 0xf4, (byte) 0x8f, (byte) 0x90, (byte) 0xf5,
+      (byte) 0xff, '"', '\\', ' ', 0, 0x1f
+    };
+    String base = STATUS.replace("caf\\u00e9", "caf\u00e9 \u0939\u093f \ud83d\ude00");
+    for (int i = 0; i < 20_000; i++) {
+      byte[] m = utf8(i % 2 == 0 ? base : MESSAGES[random.nextInt(MESSAGES.length)]);
+      for (int edits = 1 + random.nextInt(2); edits > 0; edits--) {
+        int at = random.nextInt(m.length);
+        if (random.nextBoolean()) {
+          m[at] = special[random.nextInt(special.length)];
+        } else {
+          byte[] shorter = new byte[m.length - 1];
+          System.arraycopy(m, 0, shorter, 0, at);
+          System.arraycopy(m, at + 1, shorter, at, m.length - at - 1);
+          m = shorter;
+        }
+      }
+      sameBytes(m);
+    }
+  }
+
+  @Test
+  void utf8IsTakenExactlyAsJavasDecoderTakesIt() {
+    int[][] sequences = {
+      {0xc2, 0x80},
+      {0xdf, 0xbf},
+      {0xe0, 0xa0, 0x80},
+      {0xed, 0x9f, 0xbf},
+      {0xef, 0xbf, 0xbf},
+      {0xf0, 0x90, 0x80, 0x80},
+      {0xf4, 0x8f, 0xbf, 0xbf}, // the edges of well-formed UTF-8
+      {0xc0, 0xaf},
+      {0xc1, 0xbf},
+      {0xe0, 0x80, 0x80},
+      {0xe0, 0x9f, 0xbf}, // overlong
+      {0xed, 0xa0, 0x80},
+      {0xed, 0xbf, 0xbf}, // surrogates
+      {0xf4, 0x90, 0x80, 0x80},
+      {0xf5, 0x80, 0x80, 0x80},
+      {0xff}, // past U+10FFFF
+      {0x80},
+      {0xbf},
+      {0xe2, 0x82},
+      {0xf0, 0x9f, 0x98},
+      {0xc3, 0x41}, // cut or lone
+    };
+    int taken = 0;
+    for (int[] sequence : sequences) {
+      for (String where : new String[] {"text", "skipped"}) {
+        byte[] head = utf8("{\"id\":1,\"" + where + "\":\"a");
+        byte[] tail = utf8("\",\"text\":\"t\"}");
+        byte[] m = new byte[head.length + sequence.length + tail.length];
+        System.arraycopy(head, 0, m, 0, head.length);
+        for (int i = 0; i < sequence.length; i++) {
+          m[head.length + i] = (byte) sequence[i];
+        }
+        System.arraycopy(tail, 0, m, head.length + sequence.length, tail.length);
+        sameBytes(m);
+        if (MessageScanner.read(m, 0, m.length) != null) {
+          taken++;
+        }
+      }
+    }
+    assertEquals(7 * 2, taken, "the well-formed ones, and only those, are read by the scanner");
+  }
+
+  @Test
+  void aMessageOfBytesKeepsThemAndIsBoundedAsItsText() {
+    byte[] b = utf8("  " + MESSAGES[1] + "\r\n");
+    StreamMessage m = StreamMessage.parse(b, StreamMessage.DEFAULT_MAX_BYTES);
+    assertEquals(MESSAGES[1], new String(m.utf8(), StandardCharsets.UTF_8));
+    byte[] exact = utf8(MESSAGES[1]);
+    assertSame(exact, StreamMessage.parse(exact, 100).utf8(), "nothing to trim: no copy");
+    // The bound counts the bytes received, white space included, as parse(String) counts.
+    assertEquals(Kind.MALFORMED, StreamMessage.parse(b, b.length - 1).kind());
+    assertEquals(Kind.STATUS, StreamMessage.parse(b, b.length).kind());
+    assertEquals(Kind.MALFORMED, StreamMessage.parse((byte[]) null, 10).kind());
+  }
+
+  private static JsonObject scanned(String message) {
+    byte[] b = utf8(message.trim());
+    return MessageScanner.read(b, 0, b.length);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
   private static void same(String raw) {
-    StreamMessage fast = StreamMessage.parse(raw, StreamMessage.DEFAULT_MAX_BYTES, true);
-    StreamMessage gson = StreamMessage.parse(raw, StreamMessage.DEFAULT_MAX_BYTES, false);
-    assertEquals(gson.kind(), fast.kind(), raw);
-    assertEquals(gson.problem(), fast.problem(), raw);
-    assertEquals(gson.raw(), fast.raw(), raw);
-    assertEquals(gson.json(), fast.json(), raw);
-    assertEquals(String.valueOf(gson.json()), String.valueOf(fast.json()), raw);
+    sameBytes(utf8(raw));
+  }
+
+  private static void sameBytes(byte[] raw) {
+    String text = new String(raw, StandardCharsets.UTF_8);
+    StreamMessage fast = StreamMessage.parse(raw, StreamMessage.DEFAULT_MAX_BYTES);
+    StreamMessage gson = StreamMessage.parse(text, StreamMessage.DEFAULT_MAX_BYTES);
+    assertEquals(gson.kind(), fast.kind(), text);
+    assertEquals(gson.problem(), fast.problem(), text);
+    assertEquals(gson.raw(), fast.raw(), text);
+    assertArrayEquals(utf8(gson.raw()), fast.utf8(), text);
+    assertEquals(gson.json(), fast.json(), text);
+    assertEquals(String.valueOf(gson.json()), String.valueOf(fast.json()), text);
     if (fast.isStatus()) {
-      assertEquals(gson.status().id(), fast.status().id(), raw);
-      assertEquals(gson.status().fullText(), fast.status().fullText(), raw);
-      assertEquals(gson.status().timestampMs(), fast.status().timestampMs(), raw);
+      assertEquals(gson.status().id(), fast.status().id(), text);
+      assertEquals(gson.status().fullText(), fast.status().fullText(), text);
+      assertEquals(gson.status().timestampMs(), fast.status().timestampMs(), text);
     }
   }
 }

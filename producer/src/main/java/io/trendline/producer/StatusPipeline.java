@@ -147,17 +147,17 @@ final class StatusPipeline {
 
   /** One message as the source received it: its UTF-8 bytes. */
   void handle(byte[] received) {
-    String raw = new String(received, StandardCharsets.UTF_8);
     if (rules != null) {
-      handleV2(received, raw);
+      handleV2(received, new String(received, StandardCharsets.UTF_8));
       return;
     }
     metrics.messages.incrementAndGet();
-    StreamMessage message = StreamMessage.parse(raw, maxMessageBytes);
+    // Read from the bytes: only the strings matching needs are decoded.
+    StreamMessage message = StreamMessage.parse(received, maxMessageBytes);
     metrics.byKind.incrementAndGet(message.kind().ordinal());
     switch (message.kind()) {
       case STATUS:
-        publish(message, received, raw);
+        publish(message);
         break;
       case LIMIT:
         long undelivered = message.limitUndelivered();
@@ -172,7 +172,7 @@ final class StatusPipeline {
       case MALFORMED:
       case UNKNOWN:
         if (loggedMalformed++ < logMalformed) {
-          log.warn("skipped a {} message: {}", message, truncate(raw.trim()));
+          log.warn("skipped a {} message: {}", message, truncate(message.raw()));
         }
         break;
       default:
@@ -180,17 +180,18 @@ final class StatusPipeline {
     }
   }
 
-  private void publish(StreamMessage message, byte[] received, String raw) {
+  private void publish(StreamMessage message) {
     metrics.statuses.incrementAndGet();
     List<Keyword> matched = matcher.match(message.status());
     if (matched.isEmpty()) {
       metrics.unmatched.incrementAndGet();
       if (unmatchedKey != null) {
-        send(unmatchedKey, value(received, raw, message.raw()));
+        send(unmatchedKey, message.utf8());
       }
       return;
     }
-    byte[] value = value(received, raw, message.raw());
+    // The bytes received, trimmed (the text parsed, where they were not UTF-8): one array for all.
+    byte[] value = message.utf8();
     for (Keyword keyword : matched) {
       metrics.matched.incrementAndGet(indexOf(keyword));
       send(keyword.term(), value);
@@ -198,10 +199,10 @@ final class StatusPipeline {
   }
 
   /**
-   * A record's value: the message as received, trimmed of surrounding white space, i.e. the UTF-8
-   * of {@code trimmed}; encoded from {@code trimmed} only when the bytes received were not all
-   * UTF-8 (decoding replaced some with U+FFFD), so that a value is always the text that was parsed.
-   * A status sent under several keywords is the same array in each record.
+   * A v2 record's value: the message as received, trimmed of surrounding white space, i.e. the
+   * UTF-8 of {@code trimmed}; encoded from {@code trimmed} only when the bytes received were not
+   * all UTF-8 (decoding replaced some with U+FFFD), so that a value is always the text that was
+   * parsed (as {@link StreamMessage#utf8()} for v1.1).
    */
   static byte[] value(byte[] received, String decoded, String trimmed) {
     if (decoded.indexOf('\uFFFD') >= 0) {
