@@ -56,7 +56,7 @@ final class ProducerBench {
 
     // The corpus is served, and the bare records sent, several times over: the first pass warms
     // the JVMs up (the producer has far more code to compile than the bare one), the rest count.
-    int passes = ctx.smoke ? 1 : PASSES;
+    int passes = ctx.smoke ? 1 : Integer.getInteger("trendline.bench.producer.passes", PASSES);
     List<String> served = new ArrayList<>();
     for (int i = 0; i < passes; i++) {
       served.addAll(corpus.statuses);
