@@ -35,6 +35,27 @@ public final class Tokenizer {
 
   /** Calls {@code sink} with every normalised token of {@code text}, in order. */
   public static void forEachToken(String text, Consumer<String> sink) {
+    forEachTokenRange(
+        text,
+        (t, start, end, lowered) ->
+            sink.accept(lowered ? t : t.substring(start, end).toLowerCase(Locale.ROOT)));
+  }
+
+  /** Receives tokens without a string made of each where that can be helped. */
+  interface TokenSink {
+    /**
+     * A token: characters {@code [start, end)} of {@code text}. When {@code lowered}, they are the
+     * whole of {@code text} and the token as it is; else they are ASCII and the token is the range
+     * lower-cased, i.e. with {@code A-Z} read as {@code a-z}.
+     */
+    void token(String text, int start, int end, boolean lowered);
+  }
+
+  /**
+   * {@link #forEachToken}'s tokens as ranges: no string is made of an ASCII token (most of the
+   * tokens statuses are matched on, in ASCII text or not); the others are lower-cased as strings.
+   */
+  static void forEachTokenRange(String text, TokenSink sink) {
     if (isAscii(text)) {
       split(text, true, sink);
     } else {
@@ -50,7 +71,7 @@ public final class Tokenizer {
     return new ArrayList<>(tokens);
   }
 
-  private static void split(String text, boolean ascii, Consumer<String> sink) {
+  private static void split(String text, boolean ascii, TokenSink sink) {
     int n = text.length();
     int i = 0;
     while (i < n) {
@@ -61,12 +82,14 @@ public final class Tokenizer {
       }
       int start = i;
       Character.UnicodeScript script = ascii ? null : definiteScript(cp);
+      boolean asciiToken = cp < 0x80;
       i += Character.charCount(cp);
       while (i < n) {
         cp = ascii ? text.charAt(i) : text.codePointAt(i);
         if (!isTokenChar(cp)) {
           break;
         }
+        asciiToken &= cp < 0x80;
         if (!ascii) {
           // A change of script ends a token too: "दूरस्थBTCप्रशिक्षण" holds the token "btc".
           Character.UnicodeScript next = definiteScript(cp);
@@ -79,7 +102,13 @@ public final class Tokenizer {
         }
         i += Character.charCount(cp);
       }
-      sink.accept(text.substring(start, i).toLowerCase(Locale.ROOT));
+      if (asciiToken) {
+        // (Lower-casing ASCII with Locale.ROOT is A-Z to a-z, which the sink does as it reads.)
+        sink.token(text, start, i, false);
+      } else {
+        String token = text.substring(start, i).toLowerCase(Locale.ROOT);
+        sink.token(token, 0, token.length(), true);
+      }
     }
   }
 

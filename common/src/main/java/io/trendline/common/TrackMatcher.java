@@ -21,6 +21,15 @@ public final class TrackMatcher {
   /** Every distinct word of every keyword, to its index. */
   private final Map<String, Integer> vocabulary = new HashMap<>();
 
+  /**
+   * The same words in an open-addressing table, looked up by a range of a text read in lower case
+   * without making a string of it: matching made a string (and a lower-cased one) of every token of
+   * every text, a fifth of the producer's pipeline time.
+   */
+  private final String[] words;
+
+  private final int[] wordIndex;
+
   /** For each keyword, the indexes of its words. */
   private final int[][] required;
 
@@ -40,6 +49,55 @@ public final class TrackMatcher {
       }
       required[k] = indexes;
     }
+    int size = Integer.highestOneBit(Math.max(8, vocabulary.size() * 4 - 1)) << 1;
+    words = new String[size];
+    wordIndex = new int[size];
+    for (Map.Entry<String, Integer> e : vocabulary.entrySet()) {
+      int slot = spread(e.getKey().hashCode()) & (size - 1);
+      while (words[slot] != null) {
+        slot = (slot + 1) & (size - 1);
+      }
+      words[slot] = e.getKey();
+      wordIndex[slot] = e.getValue();
+    }
+  }
+
+  private static int spread(int h) {
+    return h ^ (h >>> 16);
+  }
+
+  /**
+   * The index of the word that is characters {@code [start, end)} of {@code text} with {@code A-Z}
+   * read as {@code a-z}, or -1. (A word is a normalised token: lower case already, so reading its
+   * own ASCII letters in lower case changes nothing, and its hash is the range's.)
+   */
+  private int lookup(String text, int start, int end) {
+    int h = 0;
+    for (int i = start; i < end; i++) {
+      h = 31 * h + lower(text.charAt(i));
+    }
+    int mask = words.length - 1;
+    int length = end - start;
+    for (int slot = spread(h) & mask; words[slot] != null; slot = (slot + 1) & mask) {
+      String w = words[slot];
+      if (w.length() == length && sameLowered(w, text, start)) {
+        return wordIndex[slot];
+      }
+    }
+    return -1;
+  }
+
+  private static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+
+  private static boolean sameLowered(String word, String text, int start) {
+    for (int i = 0; i < word.length(); i++) {
+      if (word.charAt(i) != lower(text.charAt(start + i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public KeywordList keywords() {
@@ -61,11 +119,11 @@ public final class TrackMatcher {
   }
 
   private void mark(String text, boolean[] present) {
-    Tokenizer.forEachToken(
+    Tokenizer.forEachTokenRange(
         text,
-        token -> {
-          Integer index = vocabulary.get(token);
-          if (index != null) {
+        (t, start, end, lowered) -> {
+          int index = lookup(t, start, end);
+          if (index >= 0) {
             present[index] = true;
           }
         });

@@ -134,4 +134,82 @@ class TrackMatcherTest {
     assertTrue(matchStatus("bitcoin", "{\"id\":1,\"text\":null}").isEmpty());
     assertTrue(matchStatus("bitcoin", "{\"id\":1,\"text\":\"\",\"entities\":[]}").isEmpty());
   }
+
+  /**
+   * The matcher looks tokens up as ranges of the text, without strings: on random texts it matches
+   * exactly what the tokens as strings say (every word of a keyword among them).
+   */
+  @Test
+  void matchingByRangesAgreesWithTheTokensAsStrings() {
+    String keywords =
+        "bitcoin,IoT,5G,machine learning,caf\u00e9,\u0939\u093f\u0902\u0926\u0940,"
+            + "a,b,c,d,e,f,g,h,ab,ba,abc,cab,x y,y z,\u0130stanbul,ﬁne,stra\u00dfe,k";
+    KeywordList list = KeywordList.parse(keywords);
+    TrackMatcher matcher = new TrackMatcher(list);
+    String[] pieces = {
+      "bitcoin",
+      "BITCOIN",
+      "#BitCoin",
+      "bit coin",
+      "IoT",
+      "idiot",
+      "5g",
+      "5GHz",
+      "Machine",
+      "LEARNING",
+      "café",
+      "CAFÉ",
+      "cafe\u0301",
+      "\u0939\u093f\u0902\u0926\u0940",
+      "A",
+      "b",
+      "C",
+      "D.e",
+      "F-G",
+      "h",
+      "AB",
+      "BA",
+      "Abc",
+      "CAB",
+      "X",
+      "y",
+      "Z",
+      "İstanbul",
+      "istanbul",
+      "fine",
+      "ﬁne",
+      "FINE",
+      "straße",
+      "STRASSE",
+      "K",
+      "\u212a",
+      "ｂｉｔｃｏｉｎ",
+      "\ud83d\ude00",
+      " ",
+      ", ",
+      "!",
+      "@",
+      "$",
+      "\n"
+    };
+    java.util.Random random = new java.util.Random(26);
+    for (int n = 0; n < 5_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int p = random.nextInt(8); p >= 0; p--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+        if (random.nextInt(3) > 0) {
+          text.append(' ');
+        }
+      }
+      java.util.Set<String> tokens =
+          new java.util.HashSet<>(Tokenizer.distinctTokens(text.toString()));
+      List<Keyword> expected = new ArrayList<>();
+      for (Keyword k : list) {
+        if (tokens.containsAll(k.words())) {
+          expected.add(k);
+        }
+      }
+      assertEquals(expected, matcher.matchText(text.toString()), text.toString());
+    }
+  }
 }
