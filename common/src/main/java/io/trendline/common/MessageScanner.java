@@ -465,15 +465,40 @@ final class MessageScanner {
     throw GiveUp.INSTANCE;
   }
 
-  /** A number as RFC 8259 writes it: {@code -?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+  /**
+   * A number as RFC 8259 writes it: {@code -?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?}, of at
+   * most {@link #MAX_NUMBER} characters: Gson's reader refuses one that does not fit its buffer.
+   */
   private void number() throws GiveUp {
+    int start = pos;
+    numberSyntax();
+    if (pos - start > MAX_NUMBER) {
+      throw GiveUp.INSTANCE;
+    }
+  }
+
+  /** Well below the 1,024 characters Gson 2.10's reader takes; a longer number is left to it. */
+  static final int MAX_NUMBER = 255;
+
+  /**
+   * The most digits of an integer part taken. Gson 2.10's reader accumulates them in a {@code
+   * long}, which wraps past 19 digits, and takes a wrapped value of 0 for a leading zero: it
+   * refuses {@code 1} followed by 64 zeros and more. (Ids have 19 digits at most.)
+   */
+  static final int MAX_INTEGER_DIGITS = 19;
+
+  private void numberSyntax() throws GiveUp {
     if (b[pos] == '-') {
       pos++;
     }
     if (pos < end && b[pos] == '0') {
       pos++;
     } else {
+      int start = pos;
       digits();
+      if (pos - start > MAX_INTEGER_DIGITS) {
+        throw GiveUp.INSTANCE;
+      }
     }
     if (pos < end && b[pos] == '.') {
       pos++;

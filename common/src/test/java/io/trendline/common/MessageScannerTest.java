@@ -27,7 +27,7 @@ class MessageScannerTest {
           + "\"source\":\"<a href=\\\"http://x\\\" rel=\\\"nofollow\\\">x</a>\","
           + "\"truncated\":true,\"in_reply_to_status_id\":null,"
           + "\"user\":{\"id\":12,\"name\":\"N \\u00e4me\",\"screen_name\":\"sn\",\"location\":null,"
-          + "\"verified\":false,\"followers_count\":-0,\"ratio\":1.5e-3,\"big\":12345678901234567890,"
+          + "\"verified\":false,\"followers_count\":-0,\"ratio\":1.5e-3,\"big\":9223372036854775808,"
           + "\"neg\":-12.25E+2,\"nested\":[[],{},[{\"a\":[1,{\"b\":{}}]}]],\"empty\":\"\"},"
           + "\"geo\":null,\"coordinates\":{\"type\":\"Point\",\"coordinates\":[-75.1,40.2]},"
           + "\"extended_tweet\":{\"full_text\":\"Full \\u0023bitcoin text\","
@@ -107,6 +107,17 @@ class MessageScannerTest {
     };
     for (String m : odd) {
       same(m);
+    }
+    // Gson's reader refuses a number of 1,024 characters or more, kept or skipped, and an
+    // integer whose digits wrap its long to 0 before the last (1 and 64 zeros: "a leading zero").
+    for (int digits : new int[] {19, 20, 64, 65, 66, 200, 1022, 1023, 1024, 1500}) {
+      StringBuilder n = new StringBuilder("1");
+      for (int i = 1; i < digits; i++) {
+        n.append('0');
+      }
+      same("{\"id\":" + n + ",\"text\":\"t\"}");
+      same("{\"id\":1,\"text\":\"t\",\"user\":{\"n\":[0." + n + "]}}");
+      same("{\"id\":1,\"text\":\"t\",\"n\":1e" + n + "}");
     }
   }
 

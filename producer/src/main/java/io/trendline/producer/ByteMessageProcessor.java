@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Framing as Hosebird's processors read it: {@link Framing#LENGTH} ({@code delimited=length},
  * v1.1: a line holding the message's length in bytes, then the message with its {@code \r\n}; a
- * blank line is a keep-alive; up to three unreadable length lines are skipped) and {@link
- * Framing#LINE} (v2: one message a line, {@code \n} or {@code \r\n}, blank lines are keep-alives).
- * A message longer than {@link #MAX_MESSAGE_BYTES}, a line too long or lengths that cannot be read
- * end the connection with an {@link IOException}, and Hosebird reconnects; so does the end of the
- * stream. A message not taken by the queue within the offer timeout is dropped and counted by
- * Hosebird, as with its own processors.
+ * blank line is a keep-alive; up to three unreadable length lines are skipped; a message whose
+ * length falls short of its line end runs to that end) and {@link Framing#LINE} (v2: one message a
+ * line, {@code \n} or {@code \r\n}, blank lines are keep-alives). A message longer than {@link
+ * #MAX_MESSAGE_BYTES}, a line too long or lengths that cannot be read end the connection with an
+ * {@link IOException}, and Hosebird reconnects; so does the end of the stream. A message not taken
+ * by the queue within the offer timeout is dropped and counted by Hosebird, as with its own
+ * processors.
  */
 final class ByteMessageProcessor implements HosebirdMessageProcessor {
   private static final Logger log = LoggerFactory.getLogger(ByteMessageProcessor.class);
@@ -105,7 +106,39 @@ final class ByteMessageProcessor implements HosebirdMessageProcessor {
       throw new IOException(
           "unreasonable message size " + length + " (over " + MAX_MESSAGE_BYTES + " bytes)");
     }
-    return read(length);
+    if (length == 0) {
+      return null;
+    }
+    byte[] message = read(length);
+    if (message[length - 1] == '\n') {
+      return message;
+    }
+    // A length that does not end the message's line: the rest of the line belongs to it (as
+    // Hosebird reads it), so the stream stays in step instead of reading the rest as a length.
+    byte[] rest = restOfLine(MAX_MESSAGE_BYTES - length);
+    byte[] whole = Arrays.copyOf(message, length + rest.length);
+    System.arraycopy(rest, 0, whole, length, rest.length);
+    return whole;
+  }
+
+  /** What is left of the current line, its {@code \n} included. */
+  private byte[] restOfLine(int max) throws IOException {
+    int scanned = position;
+    while (true) {
+      for (int i = scanned; i < limit; i++) {
+        if (buffer[i] == '\n') {
+          byte[] rest = Arrays.copyOfRange(buffer, position, i + 1);
+          position = i + 1;
+          return rest;
+        }
+      }
+      if (limit - position > max) {
+        throw new IOException("a message of the stream is longer than " + MAX_MESSAGE_BYTES);
+      }
+      scanned = limit - position;
+      fill();
+      scanned += position;
+    }
   }
 
   /**

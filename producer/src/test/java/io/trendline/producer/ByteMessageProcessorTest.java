@@ -86,6 +86,22 @@ class ByteMessageProcessorTest {
   }
 
   @Test
+  void aLengthShortOfTheLineEndKeepsTheStreamInStep() throws Exception {
+    for (int step : new int[] {1, 4, 100_000}) {
+      List<IOException> end = new ArrayList<>();
+      assertEquals(
+          java.util.Arrays.asList(ONE, TWO),
+          read(
+              ByteMessageProcessor.Framing.LENGTH,
+              "10\r\n" + ONE + "0\r\n" + delimited(TWO),
+              step,
+              end),
+          "the message runs to its line's end; a zero length is nothing; reads of " + step);
+      assertEquals("the stream ended", end.get(0).getMessage());
+    }
+  }
+
+  @Test
   void anUnreasonableLengthOrALineWithoutEndEndsTheConnection() throws Exception {
     List<IOException> end = new ArrayList<>();
     read(ByteMessageProcessor.Framing.LENGTH, "500001\r\n{}", 100, end);
