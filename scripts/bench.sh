@@ -3,7 +3,7 @@
 # producer throughput, the matcher (JMH), the consumer's window at a full window, its sustainable
 # rate, end-to-end latency, memory, and how soon the dashboard's page shows a new ranking (in
 # headless Chromium). Prints a table; writes bench.json, bench.txt and batch-times.svg under
-# --out (run/bench). About 20 minutes on 2 cores; --smoke runs tiny sizes
+# --out (run/bench). About 25 minutes on 2 cores; --smoke runs tiny sizes
 # in about 1.
 #
 #   scripts/bench.sh [--smoke] [--out DIR] [--only producer,matcher,window,rate,latency,dashboard]

@@ -31,24 +31,26 @@ import org.apache.spark.util.ManualClock;
  * never grows, against the raw read rate of a plain {@code KafkaConsumer} on the same topic (the
  * ceiling). Each rate is a fresh application reading the topic from the start, capped by {@code
  * max.rate.per.partition}, under a manual clock (so batches never queue): its first batch is
- * warm-up, the mean of the next four decides. Rates double until a rate fails, then two bisection
+ * warm-up, the mean of the next ten decides (ten batches hold one checkpoint of the window's state,
+ * which the consumer writes every ten seconds). Rates double until a rate fails, then two bisection
  * steps. The topic's records are spread evenly over its partitions, so every batch holds exactly
  * the rate.
  *
- * <p>The consumer runs twice: on {@code local[2]} (a task thread per core) and on {@code local[3]}
- * (a task thread per partition, as the baseline's reader has a thread per partition). Spark runs a
- * partition's records as one task, so with three partitions on two task threads the third task runs
- * after the first two.
+ * <p>The consumer runs on {@code local[2]} (a task thread per core) and on {@code local[3]} (a task
+ * thread per partition, as the baseline's reader has a thread per partition), the two ramps taking
+ * turns level by level so that a slow spell of the machine falls on both. Spark runs a partition's
+ * records as one task, so with three partitions on two task threads the third task runs after the
+ * first two.
  */
 public final class RateBench {
   private static final int PARTITIONS = 3;
-  private static final int MEASURED_BATCHES = 4;
+  private static final int MEASURED_BATCHES = 10;
   private static final String[] MASTERS = {"local[2]", "local[" + PARTITIONS + "]"};
 
   private RateBench() {}
 
   public static Map<String, Object> run(Bench.Context ctx) throws Exception {
-    int records = ctx.smoke ? 15_000 : 2_400_000;
+    int records = ctx.smoke ? 33_000 : 5_000_000;
     String bootstrap = ctx.broker.bootstrapServers();
     fill(bootstrap, records);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -72,10 +74,23 @@ public final class RateBench {
     Map<String, Object> warmUp = new LinkedHashMap<>();
     level(ctx, MASTERS[0], ctx.smoke ? 1_500 : 96_000, warmUp);
     out.put("warmUp", warmUp);
-    Map<String, Object> consumers = new LinkedHashMap<>();
+    List<Ramp> ramps = new ArrayList<>();
     for (String master : MASTERS) {
-      Map<String, Object> c = ramp(ctx, master, records, raw);
-      consumers.put(master, c);
+      ramps.add(new Ramp(master, ctx.smoke ? 1_500 : 24_000, records));
+    }
+    for (boolean going = true; going; ) {
+      going = false;
+      for (Ramp ramp : ramps) {
+        int rate = ramp.next();
+        if (rate > 0) {
+          ramp.record(level(ctx, ramp.master, rate, ramp.levels));
+          going = true;
+        }
+      }
+    }
+    Map<String, Object> consumers = new LinkedHashMap<>();
+    for (Ramp ramp : ramps) {
+      consumers.put(ramp.master, ramp.figures(raw));
     }
     out.put("consumers", consumers);
     out.put(
@@ -85,47 +100,67 @@ public final class RateBench {
     return out;
   }
 
-  /** Doubles the rate from a start until it fails, then bisects twice; the figures of a master. */
-  private static Map<String, Object> ramp(Bench.Context ctx, String master, int records, double raw)
-      throws Exception {
-    Map<String, Object> levels = new LinkedHashMap<>();
-    int rate = ctx.smoke ? 1_500 : 24_000;
-    int pass = 0;
-    int fail = 0;
-    while ((long) rate * (MEASURED_BATCHES + 1) <= records) {
-      boolean ok = level(ctx, master, rate, levels);
-      if (ok) {
+  /**
+   * One master's search: doubles the rate from a start until it fails (or the topic cannot hold the
+   * next doubling's batches, when the highest rate it holds is tried), then bisects twice, so the
+   * rate is known to within a quarter of the last doubling.
+   */
+  private static final class Ramp {
+    final String master;
+    final Map<String, Object> levels = new LinkedHashMap<>();
+    private final int highest;
+    private int rate;
+    private int pass;
+    private int fail;
+    private int bisections;
+    private boolean triedHighest;
+
+    Ramp(String master, int start, int records) {
+      this.master = master;
+      this.rate = start;
+      this.highest = records / (MEASURED_BATCHES + 1) / PARTITIONS * PARTITIONS;
+    }
+
+    /** The next rate to run, or 0 when the search is over. */
+    int next() {
+      if (fail == 0) {
+        if (rate <= highest) {
+          return rate;
+        }
+        if (!triedHighest && pass < highest) {
+          triedHighest = true;
+          return rate = highest;
+        }
+        return 0;
+      }
+      if (pass > 0 && bisections < 2) {
+        return rate = (pass + fail) / 2 / PARTITIONS * PARTITIONS;
+      }
+      return 0;
+    }
+
+    void record(boolean fits) {
+      if (fail > 0) {
+        bisections++;
+      }
+      if (fits) {
         pass = rate;
-        rate *= 2;
+        if (fail == 0) {
+          rate *= 2;
+        }
       } else {
         fail = rate;
-        break;
       }
     }
-    // The topic holds enough for the measured batches up to this rate; try it before giving up.
-    int highest = records / (MEASURED_BATCHES + 1) / PARTITIONS * PARTITIONS;
-    if (fail == 0 && pass < highest) {
-      if (level(ctx, master, highest, levels)) {
-        pass = highest;
-      } else {
-        fail = highest;
-      }
+
+    Map<String, Object> figures(double raw) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("levels", levels);
+      out.put("sustainableRecordsPerSecond", pass);
+      out.put("bounded", fail > 0);
+      out.put("ratioToRawRead", Stats.ratio(pass, raw));
+      return out;
     }
-    // Two bisection steps: the rate is known to within a quarter of the last doubling.
-    for (int step = 0; step < 2 && pass > 0 && fail > 0; step++) {
-      int mid = (pass + fail) / 2 / PARTITIONS * PARTITIONS;
-      if (level(ctx, master, mid, levels)) {
-        pass = mid;
-      } else {
-        fail = mid;
-      }
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("levels", levels);
-    out.put("sustainableRecordsPerSecond", pass);
-    out.put("bounded", fail > 0);
-    out.put("ratioToRawRead", Stats.ratio(pass, raw));
-    return out;
   }
 
   /**

@@ -180,7 +180,7 @@ final class Report {
     if (r.containsKey("rate")) {
       Map<String, Object> q = map(r.get("rate"));
       sb.append(
-          "\n4. Sustainable rate (1-second batches take at most the interval, mean of four)\n");
+          "\n4. Sustainable rate (1-second batches take at most the interval, mean of ten)\n");
       sb.append(
           String.format(
               Locale.ROOT,
