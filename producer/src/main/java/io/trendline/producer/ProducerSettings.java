@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -285,8 +286,17 @@ public final class ProducerSettings {
           RULES_DRY_RUN, "true", "only read when source=stream (source is " + source() + ")");
     }
     Map<String, Object> kafka = kafkaProperties();
+    for (String serializer : new String[] {"key.serializer", "value.serializer"}) {
+      if (kafka.containsKey(serializer)) {
+        // The producer's own: keys are the keywords as strings, values the bytes received.
+        throw ConfigException.invalid(
+            KAFKA_PREFIX + serializer,
+            kafka.get(serializer),
+            "cannot be set: records are string keys and the status bytes as received");
+      }
+    }
     kafka.put("key.serializer", StringSerializer.class.getName());
-    kafka.put("value.serializer", StringSerializer.class.getName());
+    kafka.put("value.serializer", ByteArraySerializer.class.getName());
     KafkaConfigs.check(kafka, p -> new ProducerConfig(p), KAFKA_PREFIX);
   }
 

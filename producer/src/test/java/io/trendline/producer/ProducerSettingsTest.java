@@ -41,6 +41,20 @@ class ProducerSettingsTest {
   }
 
   @Test
+  void theSerializersAreTheProducersOwn() {
+    for (String key : new String[] {"--kafka.key.serializer", "--kafka.value.serializer"}) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  ProducerSettings.load(
+                      new String[] {"--keywords", "x", key, "org.example.Mine"}, NO_ENV));
+      assertTrue(e.getMessage().contains(key.substring(2)), e.getMessage());
+      assertTrue(e.getMessage().contains("cannot be set"), e.getMessage());
+    }
+  }
+
+  @Test
   void badValuesFailWithOneLineNamingTheKey() {
     ConfigException e =
         assertThrows(ConfigException.class, () -> ProducerSettings.load(new String[0], NO_ENV));
