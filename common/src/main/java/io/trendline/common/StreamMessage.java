@@ -118,15 +118,8 @@ public final class StreamMessage {
    */
   public static StreamMessage parse(byte[] utf8, int maxBytes) {
     if (utf8 != null && utf8.length <= maxBytes) {
-      // String.trim() removes the characters up to U+0020: in UTF-8, the bytes up to 0x20.
-      int start = 0;
-      int end = utf8.length;
-      while (start < end && (utf8[start] & 0xff) <= ' ') {
-        start++;
-      }
-      while (end > start && (utf8[end - 1] & 0xff) <= ' ') {
-        end--;
-      }
+      int start = trimStart(utf8);
+      int end = trimEnd(utf8, start);
       JsonObject obj = start == end ? null : MessageScanner.read(utf8, start, end);
       if (obj != null) {
         // Read, so well-formed UTF-8 and no larger than maxBytes once decoded either.
@@ -180,6 +173,34 @@ public final class StreamMessage {
     return utf8 == null
         ? new StreamMessage(kind, trimmed, obj, problem)
         : new StreamMessage(kind, utf8, start, end, obj, problem);
+  }
+
+  /**
+   * UTF-8 bytes without surrounding white space, as {@link String#trim()} would leave their text:
+   * the array itself when there is none.
+   */
+  public static byte[] trimmed(byte[] utf8) {
+    int start = trimStart(utf8);
+    int end = trimEnd(utf8, start);
+    return start == 0 && end == utf8.length ? utf8 : Arrays.copyOfRange(utf8, start, end);
+  }
+
+  // String.trim() removes the characters up to U+0020: in UTF-8, the bytes up to 0x20.
+
+  private static int trimStart(byte[] utf8) {
+    int start = 0;
+    while (start < utf8.length && (utf8[start] & 0xff) <= ' ') {
+      start++;
+    }
+    return start;
+  }
+
+  private static int trimEnd(byte[] utf8, int start) {
+    int end = utf8.length;
+    while (end > start && (utf8[end - 1] & 0xff) <= ' ') {
+      end--;
+    }
+    return end;
   }
 
   /** Valid JSON that is not an object, or not JSON at all. */

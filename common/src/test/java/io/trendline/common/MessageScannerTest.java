@@ -238,6 +238,9 @@ class MessageScannerTest {
     assertEquals(MESSAGES[1], new String(m.utf8(), StandardCharsets.UTF_8));
     byte[] exact = utf8(MESSAGES[1]);
     assertSame(exact, StreamMessage.parse(exact, 100).utf8(), "nothing to trim: no copy");
+    assertArrayEquals(exact, StreamMessage.trimmed(b));
+    assertSame(exact, StreamMessage.trimmed(exact));
+    assertArrayEquals(new byte[0], StreamMessage.trimmed(utf8(" \r\n")));
     // The bound counts the bytes received, white space included, as parse(String) counts.
     assertEquals(Kind.MALFORMED, StreamMessage.parse(b, b.length - 1).kind());
     assertEquals(Kind.STATUS, StreamMessage.parse(b, b.length).kind());

@@ -6,7 +6,6 @@ import io.trendline.common.TrackMatcher;
 import io.trendline.common.V2Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,21 +204,9 @@ final class StatusPipeline {
    * parsed (as {@link StreamMessage#utf8()} for v1.1).
    */
   static byte[] value(byte[] received, String decoded, String trimmed) {
-    if (decoded.indexOf('\uFFFD') >= 0) {
-      return trimmed.getBytes(StandardCharsets.UTF_8);
-    }
-    int start = 0;
-    int end = received.length;
-    // String.trim() removes the characters up to U+0020: in UTF-8, the bytes up to 0x20.
-    while (start < end && (received[start] & 0xff) <= ' ') {
-      start++;
-    }
-    while (end > start && (received[end - 1] & 0xff) <= ' ') {
-      end--;
-    }
-    return start == 0 && end == received.length
-        ? received
-        : Arrays.copyOfRange(received, start, end);
+    return decoded.indexOf('\uFFFD') >= 0
+        ? trimmed.getBytes(StandardCharsets.UTF_8)
+        : StreamMessage.trimmed(received);
   }
 
   /**
