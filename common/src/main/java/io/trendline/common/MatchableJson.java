@@ -8,9 +8,9 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Reads a stream message into a {@link JsonObject} that holds only what classification and track
@@ -22,6 +22,7 @@ import java.util.Set;
  * for the rest, and its judgement on what is JSON is the one that counts.
  */
 final class MatchableJson {
+  /** Where in a message a field is: what it is read as depends on it. */
   enum Context {
     STATUS,
     EXTENDED,
@@ -29,25 +30,84 @@ final class MatchableJson {
     ENTITY
   }
 
-  static final Set<String> WHOLE =
-      new HashSet<>(
-          Arrays.asList(
-              "id",
-              "id_str",
-              "text",
-              "full_text",
-              "timestamp_ms",
-              "delete",
-              "scrub_geo",
-              "limit",
-              "status_withheld",
-              "user_withheld",
-              "disconnect",
-              "warning"));
-  static final Set<String> ENTITY_LISTS =
-      new HashSet<>(Arrays.asList("hashtags", "symbols", "user_mentions", "urls"));
-  static final Set<String> ENTITY_FIELDS =
-      new HashSet<>(Arrays.asList("text", "screen_name", "expanded_url"));
+  /** How a field that classification or matching reads is read; any other field is skipped. */
+  enum Read {
+    /** The value kept as it is. */
+    WHOLE(null, 0),
+    /** An array of entities (any other value kept whole). */
+    LIST(null, 0),
+    /**
+     * A nested (retweeted or quoted) status, one level deeper; skipped past {@link
+     * Status#MAX_DEPTH}.
+     */
+    STATUS(Context.STATUS, 1),
+    /** An extended tweet. */
+    EXTENDED(Context.EXTENDED, 0),
+    /** An entities object. */
+    ENTITIES(Context.ENTITIES, 0);
+
+    /** The context of an object read this way (any other value kept whole). */
+    final Context nested;
+
+    /** How much deeper in nested statuses the object is. */
+    final int deeper;
+
+    Read(Context nested, int deeper) {
+      this.nested = nested;
+      this.deeper = deeper;
+    }
+  }
+
+  /** The fields each context reads, in a stable order, and how. */
+  static final Map<Context, Map<String, Read>> FIELDS = new EnumMap<>(Context.class);
+
+  static {
+    Map<String, Read> status = new LinkedHashMap<>();
+    for (String whole :
+        new String[] {
+          "id",
+          "id_str",
+          "text",
+          "full_text",
+          "timestamp_ms",
+          "delete",
+          "scrub_geo",
+          "limit",
+          "status_withheld",
+          "user_withheld",
+          "disconnect",
+          "warning"
+        }) {
+      status.put(whole, Read.WHOLE);
+    }
+    status.put("entities", Read.ENTITIES);
+    status.put("extended_tweet", Read.EXTENDED);
+    status.put("retweeted_status", Read.STATUS);
+    status.put("quoted_status", Read.STATUS);
+    FIELDS.put(Context.STATUS, status);
+    Map<String, Read> extended = new LinkedHashMap<>();
+    extended.put("full_text", Read.WHOLE);
+    extended.put("entities", Read.ENTITIES);
+    FIELDS.put(Context.EXTENDED, extended);
+    Map<String, Read> entities = new LinkedHashMap<>();
+    for (String list : new String[] {"hashtags", "symbols", "user_mentions", "urls"}) {
+      entities.put(list, Read.LIST);
+    }
+    FIELDS.put(Context.ENTITIES, entities);
+    Map<String, Read> entity = new LinkedHashMap<>();
+    for (String field : new String[] {"text", "screen_name", "expanded_url"}) {
+      entity.put(field, Read.WHOLE);
+    }
+    FIELDS.put(Context.ENTITY, entity);
+  }
+
+  /**
+   * How a field read as {@code read} (from {@link #FIELDS}, null for none) is read at {@code depth}
+   * of nested statuses: null when it is skipped.
+   */
+  static Read at(Read read, int depth) {
+    return read == Read.STATUS && depth >= Status.MAX_DEPTH ? null : read;
+  }
 
   private MatchableJson() {}
 
@@ -80,45 +140,19 @@ final class MatchableJson {
   /** The field's value as kept, or null when skipped. */
   private static JsonElement field(JsonReader reader, Context context, String name, int depth)
       throws IOException {
-    switch (context) {
-      case STATUS:
-        if (WHOLE.contains(name)) {
-          return ELEMENT.read(reader);
-        }
-        if (name.equals("entities")) {
-          return nested(reader, Context.ENTITIES, depth);
-        }
-        if (name.equals("extended_tweet")) {
-          return nested(reader, Context.EXTENDED, depth);
-        }
-        if ((name.equals("retweeted_status") || name.equals("quoted_status"))
-            && depth < Status.MAX_DEPTH) {
-          return nested(reader, Context.STATUS, depth + 1);
-        }
-        break;
-      case EXTENDED:
-        if (name.equals("full_text")) {
-          return ELEMENT.read(reader);
-        }
-        if (name.equals("entities")) {
-          return nested(reader, Context.ENTITIES, depth);
-        }
-        break;
-      case ENTITIES:
-        if (ENTITY_LISTS.contains(name)) {
-          return list(reader, depth);
-        }
-        break;
-      case ENTITY:
-        if (ENTITY_FIELDS.contains(name)) {
-          return ELEMENT.read(reader);
-        }
-        break;
-      default:
-        throw new AssertionError(context);
+    Read read = at(FIELDS.get(context).get(name), depth);
+    if (read == null) {
+      reader.skipValue();
+      return null;
     }
-    reader.skipValue();
-    return null;
+    switch (read) {
+      case WHOLE:
+        return ELEMENT.read(reader);
+      case LIST:
+        return list(reader, depth);
+      default:
+        return nested(reader, read.nested, depth + read.deeper);
+    }
   }
 
   /**

@@ -8,8 +8,7 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.internal.LazilyParsedNumber;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The fast path of {@link StreamMessage#parse(byte[], int)}: reads a message straight from the
@@ -81,64 +80,36 @@ final class MessageScanner {
       pos++;
       return obj;
     }
-    int known = context.ordinal();
+    int c = context.ordinal();
     while (true) {
-      String name = name(known);
-      JsonElement value = name == null ? skip() : field(context, name, depth);
-      if (value != null) {
-        obj.add(name, value);
+      int k = name(c);
+      MatchableJson.Read read = k < 0 ? null : MatchableJson.at(READS[c][k], depth);
+      if (read == null) {
+        skipValue();
+      } else {
+        obj.add(NAMES[c][k], field(read, depth));
       }
-      byte c = peek();
+      byte next = peek();
       pos++;
-      if (c == '}') {
+      if (next == '}') {
         return obj;
       }
-      if (c != ',') {
+      if (next != ',') {
         throw GiveUp.INSTANCE;
       }
     }
   }
 
-  private JsonElement field(MatchableJson.Context context, String name, int depth) throws GiveUp {
-    switch (context) {
-      case STATUS:
-        if (MatchableJson.WHOLE.contains(name)) {
-          return scalar();
-        }
-        if (name.equals("entities")) {
-          return nested(MatchableJson.Context.ENTITIES, depth);
-        }
-        if (name.equals("extended_tweet")) {
-          return nested(MatchableJson.Context.EXTENDED, depth);
-        }
-        if ((name.equals("retweeted_status") || name.equals("quoted_status"))
-            && depth < Status.MAX_DEPTH) {
-          return nested(MatchableJson.Context.STATUS, depth + 1);
-        }
-        break;
-      case EXTENDED:
-        if (name.equals("full_text")) {
-          return scalar();
-        }
-        if (name.equals("entities")) {
-          return nested(MatchableJson.Context.ENTITIES, depth);
-        }
-        break;
-      case ENTITIES:
-        if (MatchableJson.ENTITY_LISTS.contains(name)) {
-          return list(depth);
-        }
-        break;
-      case ENTITY:
-        if (MatchableJson.ENTITY_FIELDS.contains(name)) {
-          return scalar();
-        }
-        break;
+  /** A field's value, read as MatchableJson reads it. */
+  private JsonElement field(MatchableJson.Read read, int depth) throws GiveUp {
+    switch (read) {
+      case WHOLE:
+        return scalar();
+      case LIST:
+        return list(depth);
       default:
-        throw new AssertionError(context);
+        return nested(read.nested, depth + read.deeper);
     }
-    skipValue();
-    return null;
   }
 
   private JsonElement nested(MatchableJson.Context context, int depth) throws GiveUp {
@@ -232,66 +203,49 @@ final class MessageScanner {
   }
 
   /**
-   * A member's name and its colon: the one of {@code known} it is, or null for any other (whose
-   * value is skipped), without making a string of it.
+   * A member's name and its colon: the index in {@link #NAMES} of the one it is, or -1 for any
+   * other (whose value is skipped), without making a string of it.
    */
-  private String name(int context) throws GiveUp {
+  private int name(int context) throws GiveUp {
     if (peek() != '"') {
       throw GiveUp.INSTANCE;
     }
     int start = pos + 1;
     int stop = plainEnd(start);
-    byte[][] known = KNOWN[context];
-    String name = null;
+    int found = -1;
     if (b[stop] == '"') {
-      int length = stop - start;
+      byte[][] known = KNOWN[context];
       for (int k = 0; k < known.length; k++) {
-        if (known[k].length == length && sameBytes(known[k], start)) {
-          name = NAMES[context][k];
+        if (known[k].length == stop - start && sameBytes(known[k], start)) {
+          found = k;
           break;
         }
       }
       pos = stop + 1;
     } else {
-      String decoded = string();
-      for (String n : NAMES[context]) {
-        if (n.equals(decoded)) {
-          name = n;
-          break;
-        }
-      }
+      found = Arrays.asList(NAMES[context]).indexOf(string());
     }
     expect(':');
-    return name;
+    return found;
   }
 
-  /** What each context reads, by {@link MatchableJson.Context#ordinal()}: all else is skipped. */
+  /** {@link MatchableJson#FIELDS} by context ordinal: the names, in ASCII, and how each is read. */
   private static final String[][] NAMES = new String[MatchableJson.Context.values().length][];
 
-  /** {@link #NAMES} in ASCII bytes. */
   private static final byte[][][] KNOWN = new byte[NAMES.length][][];
+  private static final MatchableJson.Read[][] READS = new MatchableJson.Read[NAMES.length][];
 
   static {
-    Set<String> status = new LinkedHashSet<>(MatchableJson.WHOLE);
-    status.addAll(Arrays.asList("entities", "extended_tweet", "retweeted_status", "quoted_status"));
-    NAMES[MatchableJson.Context.STATUS.ordinal()] = status.toArray(new String[0]);
-    NAMES[MatchableJson.Context.EXTENDED.ordinal()] = new String[] {"full_text", "entities"};
-    NAMES[MatchableJson.Context.ENTITIES.ordinal()] =
-        MatchableJson.ENTITY_LISTS.toArray(new String[0]);
-    NAMES[MatchableJson.Context.ENTITY.ordinal()] =
-        MatchableJson.ENTITY_FIELDS.toArray(new String[0]);
-    for (int c = 0; c < NAMES.length; c++) {
+    for (MatchableJson.Context context : MatchableJson.Context.values()) {
+      Map<String, MatchableJson.Read> fields = MatchableJson.FIELDS.get(context);
+      int c = context.ordinal();
+      NAMES[c] = fields.keySet().toArray(new String[0]);
+      READS[c] = fields.values().toArray(new MatchableJson.Read[0]);
       KNOWN[c] = new byte[NAMES[c].length][];
       for (int k = 0; k < NAMES[c].length; k++) {
         KNOWN[c][k] = ascii(NAMES[c][k]);
       }
     }
-  }
-
-  /** Skips a value, for the caller to add nothing. */
-  private JsonElement skip() throws GiveUp {
-    skipValue();
-    return null;
   }
 
   private boolean sameBytes(byte[] name, int at) {
