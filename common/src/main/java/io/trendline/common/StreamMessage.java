@@ -181,8 +181,12 @@ public final class StreamMessage {
    */
   public static byte[] trimmed(byte[] utf8) {
     int start = trimStart(utf8);
-    int end = trimEnd(utf8, start);
-    return start == 0 && end == utf8.length ? utf8 : Arrays.copyOfRange(utf8, start, end);
+    return slice(utf8, start, trimEnd(utf8, start));
+  }
+
+  /** Bytes {@code [start, end)}: the array itself when that is all of it. */
+  private static byte[] slice(byte[] bytes, int start, int end) {
+    return start == 0 && end == bytes.length ? bytes : Arrays.copyOfRange(bytes, start, end);
   }
 
   // String.trim() removes the characters up to U+0020: in UTF-8, the bytes up to 0x20.
@@ -268,7 +272,7 @@ public final class StreamMessage {
     if (utf8 == null) {
       return raw().getBytes(StandardCharsets.UTF_8);
     }
-    return start == 0 && end == utf8.length ? utf8 : Arrays.copyOfRange(utf8, start, end);
+    return slice(utf8, start, end);
   }
 
   /**

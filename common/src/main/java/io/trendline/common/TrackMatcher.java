@@ -18,13 +18,14 @@ import java.util.Map;
 public final class TrackMatcher {
   private final KeywordList keywords;
 
-  /** Every distinct word of every keyword, to its index. */
-  private final Map<String, Integer> vocabulary = new HashMap<>();
+  /** How many distinct words the keywords have. */
+  private final int vocabularySize;
 
   /**
-   * The same words in an open-addressing table, looked up by a range of a text read in lower case
-   * without making a string of it: matching made a string (and a lower-cased one) of every token of
-   * every text, a fifth of the producer's pipeline time.
+   * Every distinct word of every keyword (to its index, in {@link #wordIndex}), in an
+   * open-addressing table, looked up by a range of a text read in lower case without making a
+   * string of it: matching made a string (and a lower-cased one) of every token of every text, a
+   * fifth of the producer's pipeline time.
    */
   private final String[] words;
 
@@ -36,6 +37,7 @@ public final class TrackMatcher {
   public TrackMatcher(KeywordList keywords) {
     this.keywords = keywords;
     this.required = new int[keywords.size()][];
+    Map<String, Integer> vocabulary = new HashMap<>();
     for (int k = 0; k < keywords.size(); k++) {
       List<String> words = keywords.get(k).words();
       int[] indexes = new int[words.size()];
@@ -49,6 +51,7 @@ public final class TrackMatcher {
       }
       required[k] = indexes;
     }
+    vocabularySize = vocabulary.size();
     int size = Integer.highestOneBit(Math.max(8, vocabulary.size() * 4 - 1)) << 1;
     words = new String[size];
     wordIndex = new int[size];
@@ -106,14 +109,14 @@ public final class TrackMatcher {
 
   /** The keywords {@code status} matches, in configured order; empty when none. */
   public List<Keyword> match(Status status) {
-    boolean[] present = new boolean[vocabulary.size()];
+    boolean[] present = new boolean[vocabularySize];
     status.forEachMatchableText(text -> mark(text, present));
     return collect(present);
   }
 
   /** The keywords a plain piece of text matches, in configured order. */
   public List<Keyword> matchText(String text) {
-    boolean[] present = new boolean[vocabulary.size()];
+    boolean[] present = new boolean[vocabularySize];
     mark(text, present);
     return collect(present);
   }

@@ -121,40 +121,39 @@ final class ByteMessageProcessor implements HosebirdMessageProcessor {
     return whole;
   }
 
-  /** What is left of the current line, its {@code \n} included. */
-  private byte[] restOfLine(int max) throws IOException {
-    int scanned = position;
-    while (true) {
-      for (int i = scanned; i < limit; i++) {
-        if (buffer[i] == '\n') {
-          byte[] rest = Arrays.copyOfRange(buffer, position, i + 1);
-          position = i + 1;
-          return rest;
-        }
-      }
-      if (limit - position > max) {
-        throw new IOException("a message of the stream is longer than " + MAX_MESSAGE_BYTES);
-      }
-      scanned = limit - position;
-      fill();
-      scanned += position;
-    }
-  }
-
   /**
    * The next line without its {@code \n} or {@code \r\n}; null for an empty line.
    *
    * @throws IOException at the end of the stream or past {@code max} bytes without a line end
    */
   private byte[] nextLine(int max) throws IOException {
+    int newline = lineEnd(max);
+    int end = newline > position && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+    byte[] line = end == position ? null : Arrays.copyOfRange(buffer, position, end);
+    position = newline + 1;
+    return line;
+  }
+
+  /** What is left of the current line, its {@code \n} included. */
+  private byte[] restOfLine(int max) throws IOException {
+    int newline = lineEnd(max);
+    byte[] rest = Arrays.copyOfRange(buffer, position, newline + 1);
+    position = newline + 1;
+    return rest;
+  }
+
+  /**
+   * The index in the buffer of the {@code \n} that ends the line at {@link #position}, reading more
+   * of the stream until it is there.
+   *
+   * @throws IOException at the end of the stream or past {@code max} bytes without a line end
+   */
+  private int lineEnd(int max) throws IOException {
     int scanned = position;
     while (true) {
       for (int i = scanned; i < limit; i++) {
         if (buffer[i] == '\n') {
-          int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
-          byte[] line = end == position ? null : Arrays.copyOfRange(buffer, position, end);
-          position = i + 1;
-          return line;
+          return i;
         }
       }
       if (limit - position > max) {
