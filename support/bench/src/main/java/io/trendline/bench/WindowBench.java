@@ -84,6 +84,7 @@ public final class WindowBench {
         m.put("countedInWindow", r.lastTotal);
         m.put("keysInWindow", r.lastKeys);
         m.put("heapAfterGcMb", r.heapMb);
+        m.put("sparkPerBatch", sparkPerBatch(r, windowBatches));
         row.put(variant.label, m);
         series.put(name, r.processingMs);
         ctx.progress(
@@ -181,6 +182,40 @@ public final class WindowBench {
     return out;
   }
 
+  /**
+   * Medians over the full-window batches of Spark's account of each (jobs, stages and tasks run;
+   * the time its stages ran, its jobs' durations summed, the tasks' durations, their code's run
+   * time and their deserialization summed over both task threads), and the jobs run outside any
+   * batch.
+   */
+  static Map<String, Object> sparkPerBatch(Run r, int windowBatches) {
+    Map<Long, StageTimes.Batch> all = r.stages.byBatch();
+    List<StageTimes.Batch> full = new ArrayList<>();
+    for (Long time : r.batchTimes.subList(windowBatches, r.batchTimes.size())) {
+      full.add(all.containsKey(time) ? all.get(time) : new StageTimes.Batch());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("jobs", Stats.median(field(full, b -> b.jobs)));
+    out.put("stages", Stats.median(field(full, b -> b.stages)));
+    out.put("tasks", Stats.median(field(full, b -> b.tasks)));
+    out.put("stageMs", Stats.median(field(full, b -> b.stageMs)));
+    out.put("jobMs", Stats.median(field(full, b -> b.jobMs)));
+    out.put("taskMs", Stats.median(field(full, b -> b.taskMs)));
+    out.put("taskRunMs", Stats.median(field(full, b -> b.runMs)));
+    out.put("taskDeserializeMs", Stats.median(field(full, b -> b.deserializeMs)));
+    out.put("jobsOutsideBatches", r.stages.untaggedJobs());
+    return out;
+  }
+
+  private static List<Long> field(
+      List<StageTimes.Batch> batches, java.util.function.ToLongFunction<StageTimes.Batch> f) {
+    List<Long> out = new ArrayList<>(batches.size());
+    for (StageTimes.Batch b : batches) {
+      out.add(f.applyAsLong(b));
+    }
+    return out;
+  }
+
   @SuppressWarnings("unchecked")
   private static double wallMedianMs(Map<String, Object> row, String variant) {
     return ((Number) ((Map<String, Object>) row.get(variant)).get("fullWindowWallMedianMs"))
@@ -207,6 +242,13 @@ public final class WindowBench {
     final List<Long> wallMs = new ArrayList<>();
 
     final Map<String, Double> heapMb = new LinkedHashMap<>();
+
+    /** Each batch's time (ms), in order. */
+    final List<Long> batchTimes = new ArrayList<>();
+
+    /** Spark's account of the batches' jobs, stages and tasks. */
+    final StageTimes stages = new StageTimes();
+
     long lastTotal;
     int lastKeys;
   }
@@ -220,13 +262,6 @@ public final class WindowBench {
       int batches,
       int sampleEvery)
       throws Exception {
-    SparkConf conf =
-        new SparkConf()
-            .setMaster("local[2]")
-            .setAppName("window-bench")
-            .set("spark.driver.host", "127.0.0.1")
-            .set("spark.ui.enabled", "false")
-            .set("spark.streaming.clock", "org.apache.spark.util.ManualClock");
     ConsumerSettings settings =
         ConsumerSettings.load(
             new String[] {
@@ -237,6 +272,16 @@ public final class WindowBench {
               "--sink.console", "false"
             },
             Collections.<String, String>emptyMap());
+    // Every program runs with the consumer's Spark settings (its defaults that differ from
+    // Spark's: fewer jobs and stages kept for the UI), so that the programs differ in their graphs
+    // only.
+    SparkConf conf =
+        settings
+            .sparkConf("window-bench")
+            .setMaster("local[2]")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.ui.enabled", "false")
+            .set("spark.streaming.clock", "org.apache.spark.util.ManualClock");
     JavaStreamingContext jssc = new JavaStreamingContext(conf, new Duration(SLIDE_MS));
     Run run = new Run();
     try {
@@ -287,6 +332,7 @@ public final class WindowBench {
       }
       BenchListener listener = new BenchListener();
       jssc.ssc().addStreamingListener(listener);
+      jssc.sparkContext().sc().addSparkListener(run.stages);
       jssc.start();
       ManualClock clock = (ManualClock) jssc.ssc().scheduler().clock();
       run.heapMb.put("0", Math.round(Heap.usedAfterGcMb() * 10) / 10.0);
@@ -299,6 +345,7 @@ public final class WindowBench {
           throw new IllegalStateException("batch " + b + " did not complete in 10 minutes");
         }
         run.processingMs.add(BenchListener.processingMs(info));
+        run.batchTimes.add(info.batchTime().milliseconds());
         if (b % sampleEvery == 0) {
           run.heapMb.put(String.valueOf(b), Math.round(Heap.usedAfterGcMb() * 10) / 10.0);
         }
