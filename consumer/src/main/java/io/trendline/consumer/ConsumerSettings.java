@@ -211,9 +211,10 @@ public final class ConsumerSettings implements Serializable {
             ? multipleOf(c, "checkpoint.interval", slideMs, "slide")
             : defaultCheckpointMs(c.getDuration("checkpoint.interval").toMillis(), slideMs);
     if (checkpointMs > MAX_SLIDES_PER_CHECKPOINT * slideMs) {
-      // The window's state keeps each slide's changes as a layer over the last checkpointed
-      // state (Spark's mapWithState folds the layers only when it writes the state out): a long
-      // interval makes every ranking walk, and the heap hold, that many layers.
+      // Until it is checkpointed, each slide's state is derived from the last (a lineage a slide
+      // longer every slide, which recovery recomputes), and the heap holds the states of two
+      // intervals; the totals' mapWithState keeps each slide's changes as a layer that every
+      // ranking walks until Spark folds them at the checkpoint.
       throw ConfigException.invalid(
           "checkpoint.interval",
           Durations.format(c.getDuration("checkpoint.interval")),
@@ -221,7 +222,8 @@ public final class ConsumerSettings implements Serializable {
               + MAX_SLIDES_PER_CHECKPOINT
               + " slides ("
               + MAX_SLIDES_PER_CHECKPOINT * slideMs
-              + " ms): the window's state grows a layer each slide until it is checkpointed");
+              + " ms): the window's state grows a slide's worth each slide until it is"
+              + " checkpointed");
     }
     checkpointDir = c.getString("checkpoint.dir");
     top = c.getInt("top");

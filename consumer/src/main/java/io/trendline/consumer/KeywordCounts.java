@@ -18,12 +18,12 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.State;
 import org.apache.spark.streaming.StateSpec;
-import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaMapWithStateDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.dstream.DStream;
 import scala.Tuple2;
+import scala.reflect.ClassTag$;
 
 /**
  * read → window (and all-time totals): the counting topology as static functions of a DStream, so
@@ -55,10 +55,11 @@ public final class KeywordCounts {
   }
 
   /**
-   * The partitioning of the per-batch counts and of the keyed state: {@code spec.partitions()}, or
-   * Spark's default parallelism when 0. Computed once for a graph and given to {@link #perBatch},
-   * {@link #windowed} and {@link #totals}: the default parallelism can change while executors
-   * register, and two different partitionings would make the state reshuffle every batch.
+   * The partitioning of the per-batch counts and of the state: {@code spec.partitions()}, or
+   * Spark's default parallelism when 0. Computed once for a graph and given to {@link #perBatch}
+   * and {@link #totals} (the window's state takes the per-batch counts' partitions): the default
+   * parallelism can change while executors register, and two different partitionings would make the
+   * totals' state reshuffle every batch.
    */
   public static Partitioner partitioner(JavaPairDStream<?, ?> stream, WindowSpec spec) {
     return new HashPartitioner(
@@ -68,69 +69,32 @@ public final class KeywordCounts {
   }
 
   /**
-   * Counts per key over the window, every slide, kept as keyed state: each slide adds the counts of
-   * the batches entering the window and subtracts those of the batches leaving it ({@code
-   * mapWithState} on that difference), and a key whose count falls to zero is removed. A slide
-   * therefore costs what enters and leaves, not the window's size: unlike Spark's {@code
-   * reduceByKeyAndWindow} with an inverse function, the window's counts are not re-merged, re-sized
-   * and re-serialized every slide. Exact: the same counts as summing the window's batches.
+   * Counts per key over the window, every slide: the window kept as state of its own ({@link
+   * WindowStateDStream}), one {@link WindowCounts} per partition, which each slide advances by the
+   * slide's batches (each added, and the batch leaving the window taken away, touching only their
+   * keys); a key whose count falls to zero is forgotten. A slide therefore costs what enters and
+   * leaves, not the window's size. Exact: the same counts as summing the window's batches.
    *
-   * <p>{@code perBatch} is {@link #perBatch} with the same {@code partitioner}. Each batch's counts
-   * are kept (serialized, in memory) for the window's length plus a slide, to be subtracted when
-   * they leave; the state is checkpointed every {@code spec.checkpointInterval()}, so a driver
-   * restarted on the checkpoint resumes from the state and re-reads from Kafka only the batches
-   * after it (and those leaving the window meanwhile), as Spark's own window does.
+   * <p>{@code perBatch} is {@link #perBatch}: its partitioning is the state's, so no shuffle. The
+   * state holds the counts of the window's batches as well as their sums, so a batch is read once;
+   * it stays in memory as objects and is checkpointed every {@code spec.checkpointInterval()}, and
+   * a driver restarted on the checkpoint resumes from the state and re-reads from Kafka only the
+   * batches after it.
    */
   public static JavaPairDStream<String, Long> windowed(
-      JavaPairDStream<String, Long> perBatch, WindowSpec spec, Partitioner partitioner) {
-    Duration batch = perBatch.dstream().slideDuration();
-    // What enters at each slide: the batches of the slide (one batch when slide = batch).
-    JavaPairDStream<String, Long> entering = perBatch.window(spec.slide(), spec.slide());
-    // Never read: it makes each batch's counts be remembered until they have left the window.
-    JavaPairDStream<String, Long> kept =
-        perBatch.window(spec.length().plus(spec.slide()), spec.slide());
-    JavaPairDStream<String, Long> delta =
-        entering.transformWithToPair(
-            kept, new EnterAndLeave(perBatch, spec.length(), spec.slide(), batch));
-    JavaMapWithStateDStream<String, Long, Long, Long> state =
-        delta.mapWithState(StateSpec.function(new AddDelta()).partitioner(partitioner));
-    checkpointKeepingStateInMemory(state, spec.checkpointInterval());
-    return state.stateSnapshots();
+      JavaPairDStream<String, Long> perBatch, WindowSpec spec) {
+    WindowStateDStream state = new WindowStateDStream(perBatch.dstream(), spec);
+    return JavaDStream.fromDStream(state, ClassTag$.MODULE$.<WindowCounts>apply(WindowCounts.class))
+        .flatMapToPair(new Entries());
   }
 
-  /**
-   * At slide time t: the counts entering (the batches of (t - slide, t]) minus those leaving (the
-   * batches of (t - window - slide, t - window]), summed per key, zeros dropped. Partitioned as the
-   * state, so no shuffle.
-   */
-  private static final class EnterAndLeave
-      implements Function3<
-          JavaPairRDD<String, Long>, JavaPairRDD<String, Long>, Time, JavaPairRDD<String, Long>> {
+  /** A partition's window as (key, count) pairs. */
+  private static final class Entries implements PairFlatMapFunction<WindowCounts, String, Long> {
     private static final long serialVersionUID = 1L;
-    private final JavaPairDStream<String, Long> perBatch;
-    private final Duration window;
-    private final Duration slide;
-    private final Duration batch;
-
-    EnterAndLeave(
-        JavaPairDStream<String, Long> perBatch, Duration window, Duration slide, Duration batch) {
-      this.perBatch = perBatch;
-      this.window = window;
-      this.slide = slide;
-      this.batch = batch;
-    }
 
     @Override
-    public JavaPairRDD<String, Long> call(
-        JavaPairRDD<String, Long> entering, JavaPairRDD<String, Long> kept, Time time) {
-      Time lastLeaving = time.minus(window);
-      List<JavaPairRDD<String, Long>> leaving =
-          perBatch.slice(lastLeaving.minus(slide).plus(batch), lastLeaving);
-      JavaPairRDD<String, Long> all = entering;
-      for (JavaPairRDD<String, Long> gone : leaving) {
-        all = all.union(gone.mapValues(new Negate()));
-      }
-      return all.mapPartitionsToPair(new SumNonZero(), true);
+    public Iterator<Tuple2<String, Long>> call(WindowCounts window) {
+      return window.iterator();
     }
   }
 
@@ -181,34 +145,6 @@ public final class KeywordCounts {
         }
       }
       return out.iterator();
-    }
-  }
-
-  /** A key's window count plus a slide's difference; at zero the key leaves the state. */
-  private static final class AddDelta
-      implements Function3<String, Optional<Long>, State<Long>, Long> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Long call(String key, Optional<Long> delta, State<Long> count) {
-      long sum = (count.exists() ? count.get() : 0L) + (delta.isPresent() ? delta.get() : 0L);
-      if (sum == 0L) {
-        if (count.exists()) {
-          count.remove();
-        }
-      } else {
-        count.update(sum);
-      }
-      return sum;
-    }
-  }
-
-  private static final class Negate implements Function<Long, Long> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Long call(Long n) {
-      return -n;
     }
   }
 

@@ -71,7 +71,7 @@ public final class TrendsGraph {
     JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
     Partitioner partitioner = KeywordCounts.partitioner(ones, window);
     JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
-    JavaPairDStream<String, Long> windowed = KeywordCounts.windowed(perBatch, window, partitioner);
+    JavaPairDStream<String, Long> windowed = KeywordCounts.windowed(perBatch, window);
     if (totalsIdleTimeout == null) {
       rankAndSink(windowed, window, top, sinks, lastBatch);
     } else {
@@ -109,7 +109,7 @@ public final class TrendsGraph {
   public static JavaPairDStream<String, Long> window(
       JavaPairDStream<String, Long> ones, WindowSpec window) {
     Partitioner partitioner = KeywordCounts.partitioner(ones, window);
-    return KeywordCounts.windowed(KeywordCounts.perBatch(ones, partitioner), window, partitioner);
+    return KeywordCounts.windowed(KeywordCounts.perBatch(ones, partitioner), window);
   }
 
   /**

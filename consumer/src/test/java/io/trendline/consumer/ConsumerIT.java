@@ -341,9 +341,10 @@ class ConsumerIT {
       stopGracefully(jssc);
     }
     // The batch that held the records left the window after the stop, or leaves it after the
-    // restart: either way the restarted driver subtracts it, re-reading it from Kafka by the
-    // offset ranges in the checkpoint. The window empties and stays empty; no ranking counts
-    // them twice or below zero.
+    // restart: either way the restarted driver subtracts it, from the checkpointed state (which
+    // holds each batch of the window) or from the batches after that checkpoint, re-read from
+    // Kafka by the offset ranges in the checkpoint. The window empties and stays empty; no
+    // ranking counts them twice or below zero.
     RANKINGS.clear();
     JavaStreamingContext restarted =
         getOrCreate(settings("leave", "leave-group", checkpoint, window));

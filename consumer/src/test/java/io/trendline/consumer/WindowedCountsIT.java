@@ -108,7 +108,7 @@ class WindowedCountsIT {
       org.apache.spark.Partitioner partitioner = KeywordCounts.partitioner(ones, window);
       JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
       TrendsGraph.rankAndSink(
-          KeywordCounts.windowed(perBatch, window, partitioner),
+          KeywordCounts.windowed(perBatch, window),
           KeywordCounts.totals(perBatch, window, partitioner, s.totalsIdleTimeout()),
           window,
           s.top(),
@@ -212,7 +212,8 @@ class WindowedCountsIT {
     int states = 0;
     for (JavaRDD<?> rdd : jssc.sparkContext().getPersistentRDDs().values()) {
       StorageLevel level = rdd.getStorageLevel();
-      if (rdd.rdd().getClass().getSimpleName().equals("MapWithStateRDD")
+      if (rdd.name() != null
+          && rdd.name().startsWith(WindowStateDStream.NAME)
           && !level.equals(StorageLevel.NONE())) {
         states++;
         assertEquals(StorageLevel.MEMORY_ONLY(), level, rdd.toString());
