@@ -115,6 +115,11 @@ public final class KeywordCounts {
 
     @Override
     public JavaPairRDD<String, Long> call(JavaPairRDD<String, Long> ones) {
+      if (partitioner.numPartitions() == 1) {
+        // One partition: one task reads every input partition of the batch and sums as it goes
+        // (a narrow dependency), so the batch is one stage, with no shuffle files written.
+        return ones.coalesce(1).mapPartitionsToPair(new SumNonZero());
+      }
       return ones.mapPartitionsToPair(new SumNonZero())
           .partitionBy(partitioner)
           .mapPartitionsToPair(new SumNonZero(), true);

@@ -56,10 +56,14 @@ class WindowedCountsIT {
   }
 
   private ConsumerSettings settings(String window, String top) {
-    return settings(window, top, "1s");
+    return settings(window, top, "1s", 1);
   }
 
-  private ConsumerSettings settings(String window, String top, String slide) {
+  /**
+   * With 1 partition (the default) a batch is one task, with no shuffle; with more, the batch's
+   * counts move by key to that many partitions of the state.
+   */
+  private ConsumerSettings settings(String window, String top, String slide, int partitions) {
     return ConsumerSettings.load(
         new String[] {
           "--checkpoint.dir",
@@ -71,7 +75,9 @@ class WindowedCountsIT {
           "--slide",
           slide,
           "--checkpoint.interval",
-          "4s"
+          "4s",
+          "--partitions",
+          String.valueOf(partitions)
         },
         Collections.<String, String>emptyMap());
   }
@@ -132,6 +138,15 @@ class WindowedCountsIT {
 
   @Test
   void totalsOutliveTheWindowAndAnIdleKeywordLeavesThem() throws Exception {
+    totalsOutliveTheWindowAndAnIdleKeywordLeavesThem(1);
+  }
+
+  @Test
+  void totalsOutliveTheWindowAndAnIdleKeywordLeavesThemOnTwoPartitions() throws Exception {
+    totalsOutliveTheWindowAndAnIdleKeywordLeavesThem(2);
+  }
+
+  private void totalsOutliveTheWindowAndAnIdleKeywordLeavesThem(int partitions) throws Exception {
     List<List<String>> batches = new ArrayList<>();
     batches.add(Arrays.asList("a", "b", "b"));
     for (int i = 1; i < 30; i++) {
@@ -149,7 +164,9 @@ class WindowedCountsIT {
               "--totals",
               "true",
               "--totals.idle.timeout",
-              "4s"
+              "4s",
+              "--partitions",
+              String.valueOf(partitions)
             },
             Collections.<String, String>emptyMap());
     ManualClock clock = start(s, batches);
@@ -177,6 +194,17 @@ class WindowedCountsIT {
 
   @Test
   void countsAddUpSlideAndExpireExactlyWhenTheirBatchLeavesTheWindow() throws Exception {
+    countsAddUpSlideAndExpireExactlyWhenTheirBatchLeavesTheWindow(1);
+  }
+
+  @Test
+  void countsAddUpSlideAndExpireExactlyWhenTheirBatchLeavesTheWindowOnTwoPartitions()
+      throws Exception {
+    countsAddUpSlideAndExpireExactlyWhenTheirBatchLeavesTheWindow(2);
+  }
+
+  private void countsAddUpSlideAndExpireExactlyWhenTheirBatchLeavesTheWindow(int partitions)
+      throws Exception {
     List<List<String>> batches =
         Arrays.asList(
             Arrays.asList("a", "a", "b"),
@@ -188,7 +216,7 @@ class WindowedCountsIT {
             Collections.<String>emptyList(),
             Collections.<String>emptyList(),
             Collections.<String>emptyList());
-    ManualClock clock = start(settings("5s", "10"), batches);
+    ManualClock clock = start(settings("5s", "10", "1s", partitions), batches);
     String[] expected = {
       "[a=2, b=1]", // t=1: batch 1
       "[a=3, b=1]", // t=2
@@ -220,6 +248,16 @@ class WindowedCountsIT {
       }
     }
     assertTrue(states > 0, "the window's state RDDs are cached");
+    // One partition: the batch's counts come from its input without a shuffle. (A state just
+    // checkpointed has no lineage left: any shuffle is in those that are not.)
+    boolean shuffled = false;
+    for (JavaRDD<?> rdd : jssc.sparkContext().getPersistentRDDs().values()) {
+      if (rdd.name() != null && rdd.name().startsWith(WindowStateDStream.NAME)) {
+        assertEquals(partitions, rdd.getNumPartitions(), rdd.name());
+        shuffled |= rdd.toDebugString().contains("ShuffledRDD");
+      }
+    }
+    assertEquals(partitions > 1, shuffled, "a shuffle with more than one partition only");
   }
 
   @Test
@@ -240,6 +278,16 @@ class WindowedCountsIT {
 
   @Test
   void aSlideOfTwoBatchesRanksEveryOtherBatchOverTheWholeWindow() throws Exception {
+    aSlideOfTwoBatchesRanksEveryOtherBatchOverTheWholeWindow(1);
+  }
+
+  @Test
+  void aSlideOfTwoBatchesRanksEveryOtherBatchOverTheWholeWindowOnTwoPartitions() throws Exception {
+    aSlideOfTwoBatchesRanksEveryOtherBatchOverTheWholeWindow(2);
+  }
+
+  private void aSlideOfTwoBatchesRanksEveryOtherBatchOverTheWholeWindow(int partitions)
+      throws Exception {
     List<List<String>> batches =
         Arrays.asList(
             Arrays.asList("a"),
@@ -250,7 +298,7 @@ class WindowedCountsIT {
             Collections.<String>emptyList(),
             Collections.<String>emptyList(),
             Collections.<String>emptyList());
-    ManualClock clock = start(settings("4s", "10", "2s"), batches);
+    ManualClock clock = start(settings("4s", "10", "2s", partitions), batches);
     clock.advance(1000); // t=1: no ranking between slides
     String[] expected = {
       "[a=2, b=1]", // t=2: batches 1-2 (the window has not filled)

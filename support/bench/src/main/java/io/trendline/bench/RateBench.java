@@ -36,16 +36,21 @@ import org.apache.spark.util.ManualClock;
  * steps. The topic's records are spread evenly over its partitions, so every batch holds exactly
  * the rate.
  *
- * <p>The consumer runs on {@code local[2]} (a task thread per core) and on {@code local[3]} (a task
- * thread per partition, as the baseline's reader has a thread per partition), the two ramps taking
- * turns level by level so that a slow spell of the machine falls on both. Spark runs a partition's
- * records as one task, so with three partitions on two task threads the third task runs after the
- * first two.
+ * <p>The consumer runs in two configurations, the two ramps taking turns level by level so that a
+ * slow spell of the machine falls on both: its default ({@code partitions=1}: each batch one task,
+ * reading the three partitions one after the other, no shuffle) on {@code local[2]}, a task thread
+ * per core; and {@code partitions=3} on {@code local[3]}, a task thread per Kafka partition as the
+ * baseline's reader has a thread per partition (a task per partition reads in parallel, the counts
+ * move by key to three partitions of the state).
  */
 public final class RateBench {
   private static final int PARTITIONS = 3;
   private static final int MEASURED_BATCHES = 10;
-  private static final String[] MASTERS = {"local[2]", "local[" + PARTITIONS + "]"};
+
+  /** Each ramp's Spark master and the consumer's {@code partitions} setting. */
+  private static final String[][] CONFIGURATIONS = {
+    {"local[2]", "1"}, {"local[" + PARTITIONS + "]", String.valueOf(PARTITIONS)}
+  };
 
   private RateBench() {}
 
@@ -72,25 +77,25 @@ public final class RateBench {
 
     // One untimed run first: the first master would otherwise pay for compiling Spark's code.
     Map<String, Object> warmUp = new LinkedHashMap<>();
-    level(ctx, MASTERS[0], ctx.smoke ? 1_500 : 96_000, warmUp);
+    level(ctx, CONFIGURATIONS[0], ctx.smoke ? 1_500 : 96_000, warmUp);
     out.put("warmUp", warmUp);
     List<Ramp> ramps = new ArrayList<>();
-    for (String master : MASTERS) {
-      ramps.add(new Ramp(master, ctx.smoke ? 1_500 : 24_000, records));
+    for (String[] configuration : CONFIGURATIONS) {
+      ramps.add(new Ramp(configuration, ctx.smoke ? 1_500 : 24_000, records));
     }
     for (boolean going = true; going; ) {
       going = false;
       for (Ramp ramp : ramps) {
         int rate = ramp.next();
         if (rate > 0) {
-          ramp.record(level(ctx, ramp.master, rate, ramp.levels));
+          ramp.record(level(ctx, ramp.configuration, rate, ramp.levels));
           going = true;
         }
       }
     }
     Map<String, Object> consumers = new LinkedHashMap<>();
     for (Ramp ramp : ramps) {
-      consumers.put(ramp.master, ramp.figures(raw));
+      consumers.put(label(ramp.configuration), ramp.figures(raw));
     }
     out.put("consumers", consumers);
     out.put(
@@ -106,7 +111,7 @@ public final class RateBench {
    * rate is known to within a quarter of the last doubling.
    */
   private static final class Ramp {
-    final String master;
+    final String[] configuration;
     final Map<String, Object> levels = new LinkedHashMap<>();
     private final int highest;
     private int rate;
@@ -115,8 +120,8 @@ public final class RateBench {
     private int bisections;
     private boolean triedHighest;
 
-    Ramp(String master, int start, int records) {
-      this.master = master;
+    Ramp(String[] configuration, int start, int records) {
+      this.configuration = configuration;
       this.rate = start;
       this.highest = records / (MEASURED_BATCHES + 1) / PARTITIONS * PARTITIONS;
     }
@@ -168,8 +173,10 @@ public final class RateBench {
    * interval on average.
    */
   private static boolean level(
-      Bench.Context ctx, String master, int rate, Map<String, Object> levels) throws Exception {
-    String name = master.replaceAll("[^0-9a-z]", "") + "-" + rate;
+      Bench.Context ctx, String[] configuration, int rate, Map<String, Object> levels)
+      throws Exception {
+    String master = configuration[0];
+    String name = master.replaceAll("[^0-9a-z]", "") + "-p" + configuration[1] + "-" + rate;
     Path dir = ctx.out.resolve("rate-" + name);
     JavaStreamingContext jssc =
         LocalConsumer.createOn(
@@ -185,6 +192,8 @@ public final class RateBench {
             "earliest",
             "--checkpoint.dir",
             dir.resolve("checkpoint").toString(),
+            "--partitions",
+            configuration[1],
             "--max.rate.per.partition",
             String.valueOf((rate + PARTITIONS - 1) / PARTITIONS),
             "--spark.streaming.clock",
@@ -228,8 +237,13 @@ public final class RateBench {
     levels.put(String.valueOf(rate), m);
     ctx.progress(
         "consumer (%s) at %,7d records/s: batches of %,d records took %s ms (mean %.0f) -> %s",
-        master, rate, rate, processing, mean, ok ? "fits" : "too slow");
+        label(configuration), rate, rate, processing, mean, ok ? "fits" : "too slow");
     return ok;
+  }
+
+  /** "local[2], partitions=1". */
+  private static String label(String[] configuration) {
+    return configuration[0] + ", partitions=" + configuration[1];
   }
 
   /** Fills the topic with realistic statuses keyed by keyword, as the producer writes them. */

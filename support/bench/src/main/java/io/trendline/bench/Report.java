@@ -240,7 +240,8 @@ final class Report {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "   consumer, %-9s sustainable %s%,11.0f records/s  (%.2f x the best plain)%n",
+                "   consumer, %-23s sustainable %s%,11.0f records/s  (%.2f x the best"
+                    + " plain)%n",
                 c.getKey(),
                 Boolean.TRUE.equals(m.get("bounded")) ? " " : ">",
                 num(m, "sustainableRecordsPerSecond"),

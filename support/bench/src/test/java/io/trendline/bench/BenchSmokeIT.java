@@ -90,6 +90,15 @@ class BenchSmokeIT {
       assertEquals(
           batches, window.getAsJsonObject("series").getAsJsonArray("consumer-" + keys).size());
       assertEquals(batches, window.getAsJsonObject("series").getAsJsonArray("bare-" + keys).size());
+      for (String variant : new String[] {"consumer", "spark-inverse", "plain", "bare"}) {
+        JsonObject spark = row.getAsJsonObject(variant).getAsJsonObject("sparkPerBatch");
+        assertTrue(spark.get("jobs").getAsDouble() >= 1, keys + "/" + variant + ": " + spark);
+        assertTrue(spark.get("tasks").getAsDouble() >= 1, keys + "/" + variant + ": " + spark);
+      }
+      // The consumer's default (partitions=1): a batch is one job of one stage, no shuffle.
+      JsonObject consumerSpark = row.getAsJsonObject("consumer").getAsJsonObject("sparkPerBatch");
+      assertEquals(1.0, consumerSpark.get("stages").getAsDouble(), consumerSpark.toString());
+      assertEquals(1.0, consumerSpark.get("jobs").getAsDouble(), consumerSpark.toString());
       assertTrue(row.get("consumerOverBare").getAsDouble() > 0);
       assertTrue(row.get("sparkInverseOverConsumer").getAsDouble() > 0);
     }
