@@ -160,12 +160,17 @@ public final class KeywordCounts {
    * snapshot of every key's total, every batch. A key that receives nothing for {@code idleTimeout}
    * is dropped from the state at its next checkpoint (every {@code spec.checkpointInterval()}), so
    * keys seen once do not grow it forever (it starts from zero if it comes back).
+   *
+   * <p>{@code perBatch} is then read twice a batch, by the window and by the totals, and is kept in
+   * memory for it: with one partition it is computed from the batch's records directly (no shuffle
+   * whose output both could read), which would otherwise read the batch from Kafka twice.
    */
   public static JavaPairDStream<String, Long> totals(
       JavaPairDStream<String, Long> perBatch,
       WindowSpec spec,
       Partitioner partitioner,
       Duration idleTimeout) {
+    perBatch.persist(StorageLevel.MEMORY_ONLY());
     JavaMapWithStateDStream<String, Long, Long, Long> state =
         perBatch.mapWithState(
             StateSpec.function(new AddToTotal()).partitioner(partitioner).timeout(idleTimeout));

@@ -44,7 +44,26 @@ class WindowedCountsIT {
     }
   }
 
+  /** Passes each record on, counting the reads of the batches' records. */
+  static final class CountReads
+      implements org.apache.spark.api.java.function.PairFunction<
+          Tuple2<String, Long>, String, Long> {
+    private static final long serialVersionUID = 1L;
+    private final org.apache.spark.util.LongAccumulator reads;
+
+    CountReads(org.apache.spark.util.LongAccumulator reads) {
+      this.reads = reads;
+    }
+
+    @Override
+    public Tuple2<String, Long> call(Tuple2<String, Long> record) {
+      reads.add(1);
+      return record;
+    }
+  }
+
   @TempDir Path checkpoint;
+  private org.apache.spark.util.LongAccumulator reads;
   private JavaStreamingContext jssc;
 
   @AfterEach
@@ -102,7 +121,9 @@ class WindowedCountsIT {
       queue.add(jssc.sparkContext().parallelize(ones, 2));
     }
     WindowSpec window = s.windowSpec();
-    JavaPairDStream<String, Long> ones = jssc.queueStream(queue, true).mapToPair(t -> t);
+    reads = jssc.sparkContext().sc().longAccumulator("records read");
+    JavaPairDStream<String, Long> ones =
+        jssc.queueStream(queue, true).mapToPair(new CountReads(reads));
     if (s.totalsIdleTimeout() == null) {
       TrendsGraph.rankAndSink(
           TrendsGraph.window(ones, window),
@@ -190,6 +211,7 @@ class WindowedCountsIT {
     assertEquals("[a=30]", r.totals.toString(), "b, idle past the timeout, has left the totals");
     assertEquals(30, r.totalsRecords);
     assertEquals(1, r.totalsKeys);
+    assertEquals(32, reads.value(), "each record read once, for both the window and the totals");
   }
 
   @Test
