@@ -1,6 +1,7 @@
 package io.trendline.consumer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function3;
@@ -116,6 +118,11 @@ public final class KeywordCounts {
     @Override
     public JavaPairRDD<String, Long> call(JavaPairRDD<String, Long> ones) {
       if (partitioner.numPartitions() == 1) {
+        if (ones.getNumPartitions() == 0) {
+          // A batch of no partitions (a stream with nothing assigned) still counts as a batch.
+          return JavaSparkContext.fromSparkContext(ones.context())
+              .parallelizePairs(Collections.<Tuple2<String, Long>>emptyList(), 1);
+        }
         // One partition: one task reads every input partition of the batch and sums as it goes
         // (a narrow dependency), so the batch is one stage, with no shuffle files written.
         return ones.coalesce(1).mapPartitionsToPair(new SumNonZero());

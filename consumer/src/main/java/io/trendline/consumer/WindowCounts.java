@@ -1,8 +1,5 @@
 package io.trendline.consumer;
 
-import java.io.IOException;
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,8 +16,15 @@ import scala.Tuple2;
  * <p>Immutable once made: {@link #advance} returns a new window (copies of the key table, a few
  * arrays, and of the ring of batches' references; each batch's counts are shared, never changed),
  * so a cached window can be read again, by a task retried or a second job, and still be the same.
- * Keys are numbered in the table and a batch holds its keys' numbers; a number is reused only once
- * its key's count is zero, i.e. once no batch in the ring holds it.
+ * The copies are memory copies of arrays sized for the keys in the window (some 200 KB for 10,000
+ * keys); the table shrinks when its keys fall below a quarter of its room, so a burst of keys does
+ * not leave every later copy that large. Keys are numbered in the table and a batch holds its keys'
+ * numbers; a number is reused only once its key's count is zero, i.e. once no batch in the ring
+ * holds it.
+ *
+ * <p>A window read back from a checkpoint (by Java serialization or any other Spark serializer) is
+ * checked, once, before it is used: a window whose parts do not fit together fails with an {@link
+ * IllegalStateException} naming what is wrong, instead of counting wrong.
  */
 final class WindowCounts implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -67,6 +71,9 @@ final class WindowCounts implements Serializable {
 
   private int oldest;
 
+  /** False in a window read back from a checkpoint until {@link #verify} has checked it. */
+  private transient boolean verified;
+
   private WindowCounts(int batches) {
     if (batches <= 0) {
       throw new IllegalArgumentException("a window of " + batches + " batches");
@@ -78,6 +85,7 @@ final class WindowCounts implements Serializable {
     free = new int[MIN_KEYS];
     ring = new Batch[batches];
     Arrays.fill(ring, Batch.EMPTY);
+    verified = true;
   }
 
   /** An empty window of {@code batches} batches. */
@@ -96,6 +104,7 @@ final class WindowCounts implements Serializable {
     size = from.size;
     ring = from.ring.clone();
     oldest = from.oldest;
+    verified = true;
   }
 
   /**
@@ -105,26 +114,38 @@ final class WindowCounts implements Serializable {
    * @throws IllegalArgumentException on a negative count (a batch's counts are counts of records)
    */
   WindowCounts advance(Iterator<Tuple2<String, Long>> batch) {
+    verify();
     WindowCounts next = new WindowCounts(this);
     next.remove(ring[oldest]);
     next.ring[oldest] = next.add(batch);
     next.oldest = (oldest + 1) % batches;
+    if (next.keys.length > MIN_KEYS && next.size < next.keys.length / 4) {
+      next.compact();
+    }
     return next;
   }
 
   /** How many keys have a count. */
   int size() {
+    verify();
     return size;
+  }
+
+  /** How many keys the table has room for. */
+  int capacity() {
+    return keys.length;
   }
 
   /** The key's count over the window, 0 if it has none. */
   long count(String key) {
+    verify();
     int slot = slotOf(key);
     return index[slot] == 0 ? 0 : counts[index[slot] - 1];
   }
 
   /** Every key with its count, in no particular order. */
   Iterator<Tuple2<String, Long>> iterator() {
+    verify();
     return new Iterator<Tuple2<String, Long>>() {
       private int id = nextLive(0);
 
@@ -280,29 +301,118 @@ final class WindowCounts implements Serializable {
     }
   }
 
+  /**
+   * Renumbers the keys from 0 into arrays sized for them (at least twice their number), and the
+   * ring's batches with them (new arrays: the batches are shared with older windows).
+   */
+  private void compact() {
+    int room = MIN_KEYS;
+    while (room < 2 * size) {
+      room *= 2;
+    }
+    int[] renumbered = new int[nextId];
+    String[] k = new String[room];
+    long[] c = new long[room];
+    int n = 0;
+    for (int id = 0; id < nextId; id++) {
+      if (keys[id] != null) {
+        renumbered[id] = n;
+        k[n] = keys[id];
+        c[n] = counts[id];
+        n++;
+      }
+    }
+    keys = k;
+    counts = c;
+    nextId = n;
+    free = new int[MIN_KEYS];
+    freeCount = 0;
+    rebuildIndex(2 * room);
+    for (int i = 0; i < ring.length; i++) {
+      Batch b = ring[i];
+      if (b.ids.length > 0) {
+        int[] ids = new int[b.ids.length];
+        for (int j = 0; j < ids.length; j++) {
+          ids[j] = renumbered[b.ids[j]];
+        }
+        ring[i] = new Batch(ids, b.counts);
+      }
+    }
+  }
+
   private static int spread(int h) {
     int x = h * 0x9E3779B9;
     return x ^ (x >>> 16);
   }
 
-  /** A window read back from a checkpoint is checked before it is used. */
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    if (batches <= 0
-        || ring == null
-        || ring.length != batches
-        || oldest < 0
-        || oldest >= batches
-        || keys == null
-        || counts == null
-        || counts.length != keys.length
-        || index == null
-        || index.length < 2 * keys.length
-        || Integer.bitCount(index.length) != 1
-        || free == null
-        || nextId > keys.length
-        || freeCount > free.length) {
-      throw new InvalidObjectException("a window's counts that do not fit together");
+  /**
+   * Checks, once, a window read back from a checkpoint: every part present and of the right size,
+   * every batch's keys numbered in the table with positive counts, each key's count the sum of its
+   * batches', the index finding every key and nothing else, the free numbers free.
+   */
+  private void verify() {
+    if (verified) {
+      return;
+    }
+    check(batches > 0 && ring != null && ring.length == batches, "its ring of batches");
+    check(oldest >= 0 && oldest < batches, "the position of its oldest batch");
+    check(
+        keys != null
+            && counts != null
+            && counts.length == keys.length
+            && nextId >= 0
+            && nextId <= keys.length,
+        "its key table");
+    long[] sums = new long[nextId];
+    for (Batch b : ring) {
+      check(b != null && b.ids != null && b.counts != null, "a batch");
+      check(b.ids.length == b.counts.length, "a batch's numbers and counts");
+      for (int i = 0; i < b.ids.length; i++) {
+        int id = b.ids[i];
+        check(id >= 0 && id < nextId && keys[id] != null, "a batch's key number " + id);
+        check(b.counts[i] > 0, "a batch's count " + b.counts[i]);
+        sums[id] += b.counts[i];
+      }
+    }
+    int live = 0;
+    for (int id = 0; id < nextId; id++) {
+      check(sums[id] == counts[id], "the count of key number " + id);
+      check((keys[id] == null) == (counts[id] == 0), "key number " + id + " and its count");
+      if (keys[id] != null) {
+        live++;
+      }
+    }
+    check(size == live, "its number of keys");
+    for (int id = nextId; id < keys.length; id++) {
+      check(keys[id] == null && counts[id] == 0, "the room past its last key number");
+    }
+    check(
+        index != null && index.length >= 2 * keys.length && Integer.bitCount(index.length) == 1,
+        "its index");
+    int indexed = 0;
+    for (int slot = 0; slot < index.length; slot++) {
+      int e = index[slot];
+      if (e != 0) {
+        check(e > 0 && e <= nextId && keys[e - 1] != null, "an index entry " + e);
+        check(slotOf(keys[e - 1]) == slot, "the index slot of key number " + (e - 1));
+        indexed++;
+      }
+    }
+    check(indexed == live, "the keys in its index");
+    check(free != null && freeCount >= 0 && freeCount <= free.length, "its free numbers");
+    check(freeCount == nextId - live, "how many numbers are free");
+    for (int i = 0; i < freeCount; i++) {
+      check(free[i] >= 0 && free[i] < nextId && keys[free[i]] == null, "a free number");
+    }
+    verified = true;
+  }
+
+  private static void check(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalStateException(
+          "the window's state read back from the checkpoint does not fit together ("
+              + what
+              + "): the checkpoint is damaged");
     }
   }
 }

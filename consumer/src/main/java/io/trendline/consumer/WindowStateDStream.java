@@ -86,7 +86,7 @@ final class WindowStateDStream extends DStream<WindowCounts> {
       JavaRDD<Tuple2<String, Long>> batchCounts = counts.get().toJavaRDD();
       state =
           state == null
-              ? batchCounts.mapPartitions(new First(batchesInWindow), true)
+              ? batchCounts.mapPartitions(new First(batchesInWindow), false)
               : state.zipPartitions(batchCounts, new Advance());
     }
     return Option.apply(state.setName(NAME + time).rdd());

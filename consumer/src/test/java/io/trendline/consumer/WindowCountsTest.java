@@ -2,6 +2,7 @@ package io.trendline.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,7 +10,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -141,25 +141,79 @@ class WindowCountsTest {
   }
 
   @Test
-  void aWindowThatDoesNotFitTogetherIsNotReadBack() throws Exception {
-    WindowCounts w = WindowCounts.empty(3).advance(batch("a", 1));
-    byte[] bytes = serialize(w);
-    // The ring's length (3) as written, changed to 4: the ring no longer matches the window.
-    byte[] broken = bytes.clone();
-    int at = indexOfInt(broken, 3);
-    broken[at + 3] = 4;
-    assertThrows(java.io.InvalidObjectException.class, () -> deserialize(broken));
-    assertEquals("{a=1}", asMap(deserialize(bytes)).toString());
+  void aBurstOfKeysDoesNotLeaveTheTableLargeAndCountsStayExact() {
+    WindowCounts w = WindowCounts.empty(3);
+    List<Tuple2<String, Long>> burst = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      burst.add(new Tuple2<>("spam" + i, 1L));
+    }
+    w = w.advance(burst.iterator());
+    w = w.advance(batch("a", 2));
+    assertEquals(10_001, w.size());
+    assertTrue(w.capacity() >= 10_001);
+    w = w.advance(batch("a", 1, "b", 1));
+    w = w.advance(batch("b", 4));
+    assertEquals("{a=3, b=5}", asMap(w).toString(), "the burst has left");
+    assertTrue(w.capacity() <= 16, "the table shrank: room for " + w.capacity());
+    w = w.advance(batch());
+    w = w.advance(batch());
+    assertEquals("{b=4}", asMap(w).toString(), "the batches renumbered as it shrank still leave");
   }
 
-  private static int indexOfInt(byte[] bytes, int value) {
-    byte[] want = {0, 0, 0, (byte) value};
-    for (int i = 0; i + 4 <= bytes.length; i++) {
-      if (Arrays.equals(Arrays.copyOfRange(bytes, i, i + 4), want)) {
-        return i;
-      }
+  /** A window whose parts do not fit together, as from a damaged checkpoint, is refused. */
+  @Test
+  void aDamagedWindowReadBackIsRefusedWhenUsed() throws Exception {
+    WindowCounts w =
+        WindowCounts.empty(3).advance(batch("a", 2, "b", 1)).advance(batch("a", 1, "c", 5));
+    assertEquals("{a=3, b=1, c=5}", asMap(roundTrip(w)).toString(), "read back whole");
+    String[][] damages = {
+      {"counts", "the count of key number"},
+      {"ring", "a batch's key number"},
+      {"index", "an index entry"},
+      {"size", "its number of keys"},
+      {"oldest", "the position of its oldest batch"},
+    };
+    for (String[] damage : damages) {
+      WindowCounts read = roundTrip(w);
+      damage(read, damage[0]);
+      IllegalStateException e = assertThrows(IllegalStateException.class, read::iterator);
+      assertTrue(e.getMessage().contains(damage[1]), damage[0] + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains("the checkpoint is damaged"), e.getMessage());
+      assertThrows(IllegalStateException.class, () -> read.advance(batch("a", 1)));
     }
-    throw new AssertionError("not found");
+  }
+
+  private static void damage(WindowCounts w, String field) throws Exception {
+    java.lang.reflect.Field f = WindowCounts.class.getDeclaredField(field);
+    f.setAccessible(true);
+    switch (field) {
+      case "counts":
+        ((long[]) f.get(w))[0] += 1;
+        break;
+      case "ring":
+        Object[] ring = (Object[]) f.get(w);
+        for (Object batch : ring) {
+          java.lang.reflect.Field ids = batch.getClass().getDeclaredField("ids");
+          ids.setAccessible(true);
+          int[] numbers = (int[]) ids.get(batch);
+          if (numbers.length > 0) {
+            numbers[0] = 99;
+            return;
+          }
+        }
+        throw new AssertionError("no batch to damage");
+      case "index":
+        int[] index = (int[]) f.get(w);
+        for (int i = 0; i < index.length; i++) {
+          if (index[i] == 0) {
+            index[i] = 77;
+            return;
+          }
+        }
+        throw new AssertionError("no empty slot");
+      default:
+        f.setInt(w, f.getInt(w) + 7);
+    }
   }
 
   private static byte[] serialize(WindowCounts w) throws Exception {

@@ -114,6 +114,11 @@ class WindowedCountsIT {
     jssc.checkpoint(s.checkpointDir());
     Queue<JavaRDD<Tuple2<String, Long>>> queue = new LinkedList<>();
     for (List<String> batch : batches) {
+      if (batch == null) {
+        // A batch of no partitions at all (a stream with nothing assigned).
+        queue.add(jssc.sparkContext().<Tuple2<String, Long>>emptyRDD());
+        continue;
+      }
       List<Tuple2<String, Long>> ones = new ArrayList<>();
       for (String key : batch) {
         ones.add(new Tuple2<>(KeywordCounts.keyOf(key), 1L));
@@ -327,6 +332,40 @@ class WindowedCountsIT {
       "[a=2, b=2]", // t=4: batches 1-4
       "[b=1, c=1]", // t=6: batches 3-6
       "[c=1]" // t=8: batches 5-8
+    };
+    for (int i = 0; i < expected.length; i++) {
+      Ranking r = tick(clock, i == 0 ? 1000 : 2000);
+      assertEquals((i + 1) * 2000L, r.batchTime);
+      assertEquals(expected[i], rows(r), "at t=" + r.batchTime);
+    }
+  }
+
+  @Test
+  void aWindowOfThreeBatchesSlidingByTwoCountsExactlyEvenPastTheLastBatch() throws Exception {
+    aWindowOfThreeBatchesSlidingByTwoCountsExactlyEvenPastTheLastBatch(1);
+  }
+
+  @Test
+  void aWindowOfThreeBatchesSlidingByTwoCountsExactlyEvenPastTheLastBatchOnTwoPartitions()
+      throws Exception {
+    aWindowOfThreeBatchesSlidingByTwoCountsExactlyEvenPastTheLastBatch(2);
+  }
+
+  /**
+   * A window that is not a whole number of slides, a batch of no partitions at all, and batches
+   * past the end of the queue (which then gives an empty batch): all count exactly.
+   */
+  private void aWindowOfThreeBatchesSlidingByTwoCountsExactlyEvenPastTheLastBatch(int partitions)
+      throws Exception {
+    List<List<String>> batches =
+        Arrays.asList(Arrays.asList("a"), Arrays.asList("b"), null, Arrays.asList("c", "d"));
+    ManualClock clock = start(settings("3s", "10", "2s", partitions), batches);
+    clock.advance(1000);
+    String[] expected = {
+      "[a=1, b=1]", // t=2: batches 1-2
+      "[b=1, c=1, d=1]", // t=4: batches 2-4 (3 has no partitions)
+      "[c=1, d=1]", // t=6: batches 4-6, the queue dry after batch 4
+      "[]" // t=8: batches 6-8
     };
     for (int i = 0; i < expected.length; i++) {
       Ranking r = tick(clock, i == 0 ? 1000 : 2000);

@@ -209,7 +209,8 @@ final class Report {
         }
       }
       sb.append(
-          "   consumer = its graph (window kept as keyed state); spark-inv = the same graph on"
+          "   consumer = its graph and defaults (the window as its own state, one partition);"
+              + " spark-inv = the same graph on"
               + " Spark's reduceByKeyAndWindow with an inverse;\n"
               + "   bare = the minimal inverse program (reduceByKeyAndWindow(sum, minus), sortByKey,"
               + " take 10); (wall): clock tick to batch end, which\n"

@@ -274,7 +274,7 @@ public final class WindowBench {
             Collections.<String, String>emptyMap());
     // Every program runs with the consumer's Spark settings (its defaults that differ from
     // Spark's: fewer jobs and stages kept for the UI), so that the programs differ in their graphs
-    // only.
+    // (the consumer's on its default partitions, the others on Spark's default parallelism).
     SparkConf conf =
         settings
             .sparkConf("window-bench")
