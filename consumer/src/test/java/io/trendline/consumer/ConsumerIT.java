@@ -81,6 +81,7 @@ class ConsumerIT {
             .topic("retention", 3)
             .topic("planted", 3)
             .topic("leave", 3)
+            .topic("slide", 3)
             .start();
   }
 
@@ -274,6 +275,53 @@ class ConsumerIT {
         Ranking later = RANKINGS.poll(30, TimeUnit.SECONDS);
         assertTrue(later != null && later.total == 10, "later batches keep the window");
         assertEquals(10, later.totalsRecords, "and the totals");
+      }
+    } finally {
+      stopGracefully(restarted);
+    }
+  }
+
+  /**
+   * The other shape of the graph on Kafka: the window's state on two partitions (a task per Kafka
+   * partition, the counts moved by key) and a slide of two batches, through a restart from the
+   * checkpoint.
+   */
+  @Test
+  void onTwoPartitionsSlidingByTwoBatchesARestartedDriverContinuesTheWindow() throws Exception {
+    RANKINGS.clear();
+    String checkpoint = dir.resolve("ckpt-slide").toString();
+    String[] shape = {"--slide", "2s", "--partitions", "2"};
+    Map<String, Integer> first = new TreeMap<>();
+    first.put("a", 3);
+    first.put("b", 2);
+    produce("slide", first);
+    JavaStreamingContext jssc = getOrCreate(settings("slide", "slide-group", checkpoint, shape));
+    jssc.start();
+    try {
+      Ranking before = awaitTotal(5);
+      assertEquals(expected("a", 3, "b", 2), counts(before));
+      assertEquals(2000L, before.slideMs);
+    } finally {
+      stopGracefully(jssc);
+    }
+
+    RANKINGS.clear();
+    Map<String, Integer> second = new TreeMap<>();
+    second.put("a", 1);
+    second.put("c", 4);
+    produce("slide", second);
+    JavaStreamingContext restarted =
+        getOrCreate(settings("slide", "slide-group", checkpoint, shape));
+    restarted.start();
+    try {
+      Ranking r = awaitTotal(10);
+      assertEquals(expected("a", 4, "b", 2, "c", 4), counts(r), "nothing twice, nothing lost");
+      long last = r.batchTime;
+      for (int i = 0; i < 3; i++) {
+        Ranking later = RANKINGS.poll(30, TimeUnit.SECONDS);
+        assertTrue(later != null && later.total == 10, "later slides keep the window");
+        assertEquals(last + 2000, later.batchTime, "a ranking every two batches");
+        last = later.batchTime;
       }
     } finally {
       stopGracefully(restarted);
