@@ -183,6 +183,15 @@ class ConsumerIT {
     return m;
   }
 
+  /** Keywords and how many records to produce for each, in keyword order. */
+  private static Map<String, Integer> records(Object... kv) {
+    Map<String, Integer> m = new TreeMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], (Integer) kv[i + 1]);
+    }
+    return m;
+  }
+
   private static Map<String, Long> expected(Object... kv) {
     Map<String, Long> m = new TreeMap<>();
     for (int i = 0; i < kv.length; i += 2) {
@@ -194,13 +203,8 @@ class ConsumerIT {
   @Test
   void rankingsMatchWhatWasProducedAndOffsetsAreCommitted() throws Exception {
     RANKINGS.clear();
-    Map<String, Integer> sent = new TreeMap<>();
-    sent.put("bitcoin", 40);
-    sent.put("IoT", 25);
-    sent.put("5G", 25);
-    sent.put("blockchain", 7);
-    sent.put("", 2);
-    sent.put("(null)", 3);
+    Map<String, Integer> sent =
+        records("bitcoin", 40, "IoT", 25, "5G", 25, "blockchain", 7, "", 2, "(null)", 3);
     produce("tweets", sent);
     ConsumerSettings s =
         settings(
@@ -238,10 +242,7 @@ class ConsumerIT {
   void aDriverRestartedFromItsCheckpointContinuesTheWindow() throws Exception {
     RANKINGS.clear();
     String checkpoint = dir.resolve("ckpt-restart").toString();
-    Map<String, Integer> first = new TreeMap<>();
-    first.put("a", 3);
-    first.put("b", 2);
-    produce("restart", first);
+    produce("restart", records("a", 3, "b", 2));
     JavaStreamingContext jssc =
         getOrCreate(settings("restart", "restart-group", checkpoint, "--totals", "true"));
     jssc.start();
@@ -255,10 +256,7 @@ class ConsumerIT {
     }
 
     RANKINGS.clear();
-    Map<String, Integer> second = new TreeMap<>();
-    second.put("a", 1);
-    second.put("c", 4);
-    produce("restart", second);
+    produce("restart", records("a", 1, "c", 4));
     JavaStreamingContext restarted =
         getOrCreate(settings("restart", "restart-group", checkpoint, "--totals", "true"));
     restarted.start();
@@ -291,10 +289,7 @@ class ConsumerIT {
     RANKINGS.clear();
     String checkpoint = dir.resolve("ckpt-slide").toString();
     String[] shape = {"--slide", "2s", "--partitions", "2"};
-    Map<String, Integer> first = new TreeMap<>();
-    first.put("a", 3);
-    first.put("b", 2);
-    produce("slide", first);
+    produce("slide", records("a", 3, "b", 2));
     JavaStreamingContext jssc = getOrCreate(settings("slide", "slide-group", checkpoint, shape));
     jssc.start();
     try {
@@ -306,10 +301,7 @@ class ConsumerIT {
     }
 
     RANKINGS.clear();
-    Map<String, Integer> second = new TreeMap<>();
-    second.put("a", 1);
-    second.put("c", 4);
-    produce("slide", second);
+    produce("slide", records("a", 1, "c", 4));
     JavaStreamingContext restarted =
         getOrCreate(settings("slide", "slide-group", checkpoint, shape));
     restarted.start();
