@@ -75,7 +75,8 @@ public final class KeywordCounts {
    * WindowStateDStream}), one {@link WindowCounts} per partition, which each slide advances by the
    * slide's batches (each added, and the batch leaving the window taken away, touching only their
    * keys); a key whose count falls to zero is forgotten. A slide therefore costs what enters and
-   * leaves, not the window's size. Exact: the same counts as summing the window's batches.
+   * leaves, plus a memory copy of the key table ({@link WindowCounts}), not a merge of the window.
+   * Exact: the same counts as summing the window's batches.
    *
    * <p>{@code perBatch} is {@link #perBatch}: its partitioning is the state's, so no shuffle. The
    * state holds the counts of the window's batches as well as their sums, so a batch is read once;
