@@ -162,6 +162,7 @@ public final class Bench {
             .topic(ProducerBench.TOPIC_BARE, 3)
             .topic(ProducerBench.TOPIC_PRODUCER, 3)
             .topic(ProducerBench.TOPIC_NAIVE, 3)
+            .topic(ProducerBench.TOPIC_FLOOR, 3)
             .topic(RATE_TOPIC, 3)
             .topic(LATENCY_TOPIC, 3)
             .topic(DASHBOARD_TOPIC, 1)

@@ -3,8 +3,13 @@ package io.trendline.bench;
 import io.trendline.process.JavaProcess;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where the CPU goes, on Linux: the machine's busy time (/proc/stat), a child process's (its
@@ -21,13 +26,80 @@ final class Cpu {
     final double machineBusyMs;
     final double childMs;
     final double selfMs;
+
+    /** The child's CPU by group of threads ({@link #threadGroup}); empty when unreadable. */
+    final Map<String, Double> childThreadsMs;
+
     final long nanoTime = System.nanoTime();
 
     Snapshot(JavaProcess child) {
       this.machineBusyMs = machineBusyMs();
       this.childMs = child == null ? 0 : processMs(child.pid());
+      this.childThreadsMs =
+          child == null ? Collections.<String, Double>emptyMap() : threadsMs(child.pid());
       this.selfMs = selfMs();
     }
+  }
+
+  /**
+   * User and system time of each of a process's threads, summed by {@link #threadGroup} of the
+   * thread's name (as Linux keeps it: its first 15 characters).
+   */
+  static Map<String, Double> threadsMs(long pid) {
+    Map<String, Double> m = new TreeMap<>();
+    if (pid < 0) {
+      return m;
+    }
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Paths.get("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
+        } catch (java.io.IOException gone) {
+          continue; // the thread ended while listed; its time is lost with it
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MS_PER_TICK;
+        m.merge(threadGroup(name), ms, Double::sum);
+      }
+    } catch (Exception e) {
+      m.clear();
+    }
+    return m;
+  }
+
+  /**
+   * What a JVM thread does, from its name: the JIT compilers, the garbage collector, Kafka's
+   * network threads, Hosebird's, the main thread (the producer's pipeline) or other.
+   */
+  static String threadGroup(String name) {
+    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+      return "jit";
+    }
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+      return "gc+vm";
+    }
+    if (name.startsWith("kafka-")) {
+      return "kafka";
+    }
+    if (name.startsWith("hosebird-")) {
+      return "hosebird";
+    }
+    if (name.equals("main") || name.equals("java")) {
+      return "main";
+    }
+    return "other";
+  }
+
+  /** b - a for each group, in ms. Threads that ended between the readings are not counted. */
+  static Map<String, Double> threadsDelta(Snapshot a, Snapshot b) {
+    Map<String, Double> d = new TreeMap<>();
+    for (Map.Entry<String, Double> e : b.childThreadsMs.entrySet()) {
+      d.put(e.getKey(), e.getValue() - a.childThreadsMs.getOrDefault(e.getKey(), 0.0));
+    }
+    return d;
   }
 
   /** Busy time of all cores since boot (everything but idle and iowait). */

@@ -2,6 +2,7 @@ package io.trendline.bench;
 
 import io.trendline.process.JavaProcess;
 import io.trendline.process.ThrowawayCredentials;
+import io.trendline.producer.SendFloor;
 import io.trendline.streamserver.MessageSource;
 import io.trendline.streamserver.StreamServer;
 import java.io.File;
@@ -21,14 +22,17 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Producer throughput: statuses from the stream server, unthrottled, through the real producer jar
  * (Hosebird, parsing, track matching, acknowledged sends), against a bare {@code KafkaProducer}
- * sending the same records (the ceiling) and the naive producer (substring search, INFO log). Each
- * runs in its own JVM with the same heap; the rate is read off the topic's end offsets, from 10 %
- * to 90 % of the expected records, so start-up and the last batches do not count.
+ * sending the same records (the ceiling), the floor ({@link SendFloor}: the producer's stream
+ * reading and sending with the keys known, no parsing or matching) and the naive producer
+ * (substring search, INFO log). Each runs in its own JVM with the same heap; the rate is read off
+ * the topic's end offsets, from 10 % to 90 % of the expected records, so start-up and the last
+ * batches do not count.
  */
 final class ProducerBench {
   static final String TOPIC_BARE = "bench-bare";
   static final String TOPIC_PRODUCER = "bench-producer";
   static final String TOPIC_NAIVE = "bench-naive";
+  static final String TOPIC_FLOOR = "bench-floor";
   private static final List<String> HEAP = Collections.singletonList("-Xmx512m");
   private static final int PASSES = 3;
 
@@ -51,6 +55,12 @@ final class ProducerBench {
       }
     }
     Files.write(prepared, lines, StandardCharsets.UTF_8);
+    lines.clear();
+    Path keys = ctx.out.resolve("floor-keys.tsv");
+    for (List<String> k : corpus.keywords) {
+      lines.add(String.join("\t", k));
+    }
+    Files.write(keys, lines, StandardCharsets.UTF_8);
     lines.clear();
     String cp = classpathWithoutSpark();
 
@@ -115,6 +125,34 @@ final class ProducerBench {
                     ctx.broker.bootstrapServers(),
                     "--report.interval",
                     "60s"));
+    Map<String, Object> floor =
+        measure(
+            ctx,
+            "floor (no parse/match)",
+            TOPIC_FLOOR,
+            n * passes,
+            records * passes,
+            passes,
+            served,
+            url ->
+                jvm(
+                    ctx,
+                    "floor",
+                    ThrowawayCredentials.producerEnvironment(),
+                    "-cp",
+                    cp,
+                    SendFloor.class.getName(),
+                    keys.toString(),
+                    String.valueOf((long) n * passes),
+                    "--keywords",
+                    Bench.KEYWORDS,
+                    "--stream.host",
+                    url,
+                    "--topic",
+                    TOPIC_FLOOR,
+                    "--kafka.bootstrap.servers",
+                    ctx.broker.bootstrapServers()));
+    Files.delete(keys);
     Map<String, Object> naive =
         measure(
             ctx,
@@ -142,21 +180,31 @@ final class ProducerBench {
     producer.put("ratioToBare", Stats.ratio((double) producer.get("statusesPerSecond"), ceiling));
     producer.put("cpuRatioToBare", cpuRatio(bare, producer));
     naive.put("cpuRatioToBare", cpuRatio(bare, naive));
+    floor.put("cpuRatioToBare", cpuRatio(bare, floor));
+    floor.put("ratioToBare", Stats.ratio((double) floor.get("statusesPerSecond"), ceiling));
     naive.put("ratioToBare", Stats.ratio((double) naive.get("statusesPerSecond"), ceiling));
     bare.put("ratioToBare", 1.0);
     out.put("bare", bare);
     out.put("producer", producer);
+    out.put("floor", floor);
     out.put("naive", naive);
     out.put("source", source);
     out.put("target", "producer >= 0.85 x bare by CPU per status (issue 15)");
     return out;
   }
 
-  /** A variant's JVM: the same heap for all, JFR with --profile, output to NAME.log. */
+  /**
+   * A variant's JVM: the same heap for all, JFR with --profile, the options in the property {@code
+   * trendline.bench.producer.jvm} (separated by spaces; for every variant), output to NAME.log.
+   */
   private static JavaProcess jvm(
       Bench.Context ctx, String name, Map<String, String> env, String... args) {
     List<String> all = new ArrayList<>(HEAP);
     all.addAll(ctx.profiling(name));
+    String extra = System.getProperty("trendline.bench.producer.jvm", "").trim();
+    if (!extra.isEmpty()) {
+      all.addAll(Arrays.asList(extra.split("\\s+")));
+    }
     all.addAll(Arrays.asList(args));
     return JavaProcess.start(name, all, env, ctx.out.resolve(name + ".log"));
   }
@@ -291,6 +339,11 @@ final class ProducerBench {
     m.put("variantMsPer1000", Math.round(child * per * 10) / 10.0);
     m.put("streamServerMsPer1000", Math.round(self * per * 10) / 10.0);
     m.put("restMsPer1000", Math.round((machine - child - self) * per * 10) / 10.0);
+    Map<String, Object> threads = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : Cpu.threadsDelta(a, b).entrySet()) {
+      threads.put(e.getKey(), Math.round(e.getValue() * per * 10) / 10.0);
+    }
+    m.put("variantThreadsMsPer1000", threads);
     m.put(
         "machineBusy",
         Math.round(machine / (seconds * 1000 * Runtime.getRuntime().availableProcessors()) * 100)

@@ -46,6 +46,7 @@ final class Report {
           new String[][] {
             {"bare", "bare KafkaProducer, same records (ceiling)"},
             {"producer", "trendline producer (Hosebird, match, send)"},
+            {"floor", "floor: its Hosebird and send, keys known"},
             {"naive", "naive (substring of raw JSON, INFO log)"},
             {"source", "stream server -> Hosebird alone, no Kafka"}
           }) {
@@ -70,7 +71,10 @@ final class Report {
               "stream server",
               "broker & rest",
               "busy"));
-      for (String v : new String[] {"bare", "producer", "naive"}) {
+      for (String v : new String[] {"bare", "producer", "floor", "naive"}) {
+        if (map(p.get(v)) == null) {
+          continue;
+        }
         Map<String, Object> c = map(map(p.get(v)).get("cpu"));
         if (c != null) {
           Object ratio = map(p.get(v)).get("cpuRatioToBare");
@@ -86,6 +90,18 @@ final class Report {
                   ratio == null
                       ? ""
                       : String.format(Locale.ROOT, "   bare/variant %.2f", (Double) ratio)));
+          Map<String, Object> threads = map(c.get("variantThreadsMsPer1000"));
+          if (threads != null && !threads.isEmpty()) {
+            StringBuilder t = new StringBuilder();
+            for (Map.Entry<String, Object> e : threads.entrySet()) {
+              t.append(t.length() == 0 ? "" : ", ")
+                  .append(e.getKey())
+                  .append(' ')
+                  .append(
+                      String.format(Locale.ROOT, "%.1f", ((Number) e.getValue()).doubleValue()));
+            }
+            sb.append(String.format(Locale.ROOT, "     %s's threads: %s%n", v, t));
+          }
         }
       }
       sb.append(

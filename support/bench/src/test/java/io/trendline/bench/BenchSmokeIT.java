@@ -62,11 +62,26 @@ class BenchSmokeIT {
                 new String(Files.readAllBytes(out.resolve("bench.json")), StandardCharsets.UTF_8))
             .getAsJsonObject();
     JsonObject producer = r.getAsJsonObject("producer");
-    for (String variant : new String[] {"bare", "producer", "naive"}) {
+    for (String variant : new String[] {"bare", "producer", "floor", "naive"}) {
       JsonObject v = producer.getAsJsonObject(variant);
       assertTrue(v.get("complete").getAsBoolean(), variant + " delivered every record: " + v);
       assertTrue(v.get("statusesPerSecond").getAsDouble() > 0, variant + ": " + v);
     }
+    // Where each variant's CPU went, by thread: the producer's pipeline runs on its main thread,
+    // Hosebird reads on its own; the bare producer has no Hosebird thread.
+    JsonObject threads =
+        producer
+            .getAsJsonObject("producer")
+            .getAsJsonObject("cpu")
+            .getAsJsonObject("variantThreadsMsPer1000");
+    assertTrue(threads.get("main").getAsDouble() > 0, threads.toString());
+    assertTrue(threads.has("hosebird") && threads.has("kafka"), threads.toString());
+    assertTrue(
+        !producer
+            .getAsJsonObject("bare")
+            .getAsJsonObject("cpu")
+            .getAsJsonObject("variantThreadsMsPer1000")
+            .has("hosebird"));
     assertEquals(1.0, producer.getAsJsonObject("bare").get("ratioToBare").getAsDouble());
 
     JsonObject matcher = r.getAsJsonObject("matcher");
