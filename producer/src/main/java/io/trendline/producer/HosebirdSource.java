@@ -18,6 +18,7 @@ import com.twitter.hbc.httpclient.auth.OAuth1;
 import io.trendline.common.KeywordList;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -45,6 +46,22 @@ final class HosebirdSource implements MessageSource {
   private static final int STOP_WAIT_MS = 5_000;
 
   private final BlockingQueue<byte[]> messages;
+
+  /**
+   * Messages taken from {@link #messages} in one go and not yet polled: read by the pipeline's
+   * thread only ({@link #buffered} says how many to others).
+   */
+  private final ArrayDeque<byte[]> taken = new ArrayDeque<>();
+
+  private volatile int buffered;
+
+  /**
+   * How many messages a poll takes from the queue at once. Taken one at a time from a full queue
+   * (the pipeline behind a fast stream), every poll woke Hosebird's thread to put one more and park
+   * again: a context switch per message on each side.
+   */
+  static final int TAKE_AT_ONCE = 256;
+
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(1000);
   private final BasicClient client;
   private final String host;
@@ -217,12 +234,20 @@ final class HosebirdSource implements MessageSource {
 
   @Override
   public byte[] poll(long timeout, TimeUnit unit) throws InterruptedException {
-    byte[] message = messages.poll(timeout, unit);
-    checkEvents();
+    byte[] message = taken.pollFirst();
+    if (message == null) {
+      message = messages.poll(timeout, unit);
+      if (message != null) {
+        messages.drainTo(taken, TAKE_AT_ONCE - 1);
+      }
+    }
+    buffered = taken.size();
+    // A failure is reported once nothing is left to return, this message included.
+    checkEvents(message == null);
     return message;
   }
 
-  private void checkEvents() {
+  private void checkEvents(boolean nothingToReturn) {
     Event event;
     while ((event = events.poll()) != null) {
       EventType type = event.getEventType();
@@ -263,7 +288,7 @@ final class HosebirdSource implements MessageSource {
       }
     }
     String reason = failure.get();
-    if (reason != null && messages.isEmpty()) {
+    if (reason != null && nothingToReturn && messages.isEmpty() && taken.isEmpty()) {
       throw new SourceFailedException(reason);
     }
   }
@@ -284,7 +309,7 @@ final class HosebirdSource implements MessageSource {
 
   @Override
   public boolean isFinished() {
-    return (stopped || client.isDone()) && messages.isEmpty();
+    return (stopped || client.isDone()) && messages.isEmpty() && taken.isEmpty();
   }
 
   @Override
@@ -301,7 +326,7 @@ final class HosebirdSource implements MessageSource {
 
   @Override
   public int queueDepth() {
-    return messages.size();
+    return messages.size() + buffered;
   }
 
   long disconnects() {
@@ -342,13 +367,12 @@ final class HosebirdSource implements MessageSource {
     return sb.toString();
   }
 
-  /** Takes the events not yet seen, without failing on a stop the run already reported. */
+  /**
+   * Takes the events not yet seen, without failing on a stop the run already reported (and without
+   * reading what only the pipeline's thread reads).
+   */
   private void checkEventsQuietly() {
-    try {
-      checkEvents();
-    } catch (SourceFailedException e) {
-      // already reported by the pipeline
-    }
+    checkEvents(false);
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.trendline.broker.KafkaBrokerProcess;
 import io.trendline.common.KeywordList;
+import io.trendline.common.StreamMessage;
 import io.trendline.common.TrackMatcher;
 import io.trendline.streamserver.FaultPlan;
 import io.trendline.streamserver.MessageSource;
@@ -212,6 +213,51 @@ class ProducerIT {
               "Stream: connected [4-9] times, disconnected [3-9] times \\(dropped or stalled\\),"
                   + " 0 connection errors; [0-9]+ messages received\\."),
           activity);
+    }
+  }
+
+  /**
+   * An unthrottled stream into a small queue, taken as the pipeline takes it (many messages a poll,
+   * {@link HosebirdSource#TAKE_AT_ONCE}, more than the queue holds): every message comes out once,
+   * in the order sent, whatever the queue's fill; any the full queue had to drop are counted.
+   */
+  @Test
+  void aFastStreamIsTakenInOrderAndWhole() throws Exception {
+    int n = 3 * HosebirdSource.TAKE_AT_ONCE + 17;
+    List<String> messages = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      messages.add(status(i, "bitcoin number " + i));
+    }
+    try (StreamServer server =
+            StreamServer.builder().source(MessageSource.of(messages)).rate(0).build().start();
+        HosebirdSource source =
+            new HosebirdSource(
+                server.url(),
+                KeywordList.parse(KEYWORDS),
+                Credentials.load("", credentials()),
+                20,
+                5,
+                Duration.ofSeconds(30))) {
+      source.start();
+      List<Long> ids = new ArrayList<>();
+      while (ids.size() + source.dropped() < n) {
+        byte[] m = source.poll(60, TimeUnit.SECONDS);
+        assertTrue(m != null, "the stream stalled after " + ids.size() + " messages");
+        ids.add(Long.parseLong(StreamMessage.parse(m, 1 << 20).status().id()));
+        int depth = source.queueDepth();
+        assertTrue(depth >= 0 && depth < 20 + HosebirdSource.TAKE_AT_ONCE, "depth " + depth);
+      }
+      for (int i = 1; i < ids.size(); i++) {
+        assertTrue(
+            ids.get(i) > ids.get(i - 1),
+            "in the order sent, once each: ... " + ids.subList(Math.max(0, i - 3), i + 1));
+      }
+      assertEquals(n, ids.size() + source.dropped());
+      assertEquals(n, source.received(), "Hosebird read each message once");
+      if (source.dropped() == 0) {
+        assertEquals(0L, ids.get(0).longValue());
+        assertEquals(n - 1L, ids.get(n - 1).longValue());
+      }
     }
   }
 
