@@ -6,8 +6,6 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.internal.LazilyParsedNumber;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -40,10 +38,6 @@ final class MessageScanner {
   }
 
   private final byte[] b;
-
-  /** {@link #b} read eight bytes at a time, the first byte the lowest. */
-  private final ByteBuffer words;
-
   private final int end;
   private int pos;
 
@@ -52,7 +46,6 @@ final class MessageScanner {
 
   private MessageScanner(byte[] b, int start, int end) {
     this.b = b;
-    this.words = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     this.pos = start;
     this.end = end;
   }
@@ -270,40 +263,13 @@ final class MessageScanner {
    * handle.
    */
   private int plainEnd(int from) throws GiveUp {
-    int i = from;
-    // Eight bytes at a time while eight remain: most strings a status skips are tens to hundreds
-    // of plain ASCII bytes.
-    for (; i + 8 <= end; i += 8) {
-      long stops = stops(words.getLong(i));
-      if (stops != 0) {
-        return i + (Long.numberOfTrailingZeros(stops) >>> 3);
-      }
-    }
-    for (; i < end; i++) {
+    for (int i = from; i < end; i++) {
       byte c = b[i];
       if (c == '"' || c == '\\' || c < 0) {
         return i;
       }
     }
     throw GiveUp.INSTANCE;
-  }
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long QUOTES = ONES * '"';
-  private static final long BACKSLASHES = ONES * '\\';
-
-  /**
-   * Of eight bytes read little-endian (the first in the lowest byte), a mask whose lowest set bit
-   * is the high bit of the first quote, backslash or non-ASCII byte, or 0 when there is none. (The
-   * zero-byte test {@code (y - ONES) & ~y & HIGHS} can also flag a byte above a true zero, through
-   * the borrow, but never one below it, so the lowest flag of each test, and of their union, is
-   * exact.)
-   */
-  static long stops(long word) {
-    long q = word ^ QUOTES;
-    long s = word ^ BACKSLASHES;
-    return ((q - ONES) & ~q | (s - ONES) & ~s | word) & HIGHS;
   }
 
   /** The string at {@link #pos} (its opening quote), decoded. */

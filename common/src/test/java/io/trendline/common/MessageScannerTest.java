@@ -186,47 +186,6 @@ class MessageScannerTest {
     }
   }
 
-  /**
-   * The eight-byte search for a string's end finds the first quote, backslash or non-ASCII byte of
-   * every word as a byte-by-byte search does, whatever comes before or after it (bytes one off the
-   * searched ones, zero bytes, several of them: the cases where a borrow crosses bytes).
-   */
-  @Test
-  void theEightByteSearchFindsTheFirstStopOfEveryWord() {
-    byte[] alphabet = {'"', '\\', '!', '#', '[', ']', 0, 1, 0x7f, (byte) 0x80, (byte) 0xff, 'a'};
-    Random random = new Random(27);
-    for (int i = 0; i < 200_000; i++) {
-      byte[] word = new byte[8];
-      for (int j = 0; j < 8; j++) {
-        word[j] = alphabet[random.nextInt(alphabet.length)];
-      }
-      int expected = 8;
-      for (int j = 7; j >= 0; j--) {
-        if (word[j] == '"' || word[j] == '\\' || word[j] < 0) {
-          expected = j;
-        }
-      }
-      long w = java.nio.ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-      long stops = MessageScanner.stops(w);
-      int found = stops == 0 ? 8 : Long.numberOfTrailingZeros(stops) >>> 3;
-      assertEquals(expected, found, java.util.Arrays.toString(word));
-    }
-    // And inside messages: a stop at every offset from the string's start, near the end too.
-    for (int length = 0; length < 40; length++) {
-      for (int at = 0; at <= length; at++) {
-        for (String stop : new String[] {"\\\"", "\\u00e9", "\u00e9", "\"\"", "\\n"}) {
-          StringBuilder text = new StringBuilder();
-          for (int k = 0; k < length; k++) {
-            text.append((char) ('a' + k % 26));
-          }
-          text.insert(at, stop);
-          same("{\"id\":1,\"text\":\"" + text + "\",\"x\":\"" + text + "\"}");
-          same("{\"id\":1,\"text\":\"" + text + "\"}");
-        }
-      }
-    }
-  }
-
   @Test
   void utf8IsTakenExactlyAsJavasDecoderTakesIt() {
     int[][] sequences = {
