@@ -14,11 +14,11 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function3;
-import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Time;
+import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -48,8 +48,8 @@ public final class TrendsGraph {
 
   /**
    * The whole graph on a Kafka topic: {@link #read}, {@link KeywordCounts#ones}, {@link #window},
-   * {@link #rankAndSink}, then {@link #commitAfterOutputs}. The context must have a checkpoint
-   * directory.
+   * {@link #rankAndSink}, and the offsets committed once a ranking is out ({@link
+   * #commitAfterOutputs}). The context must have a checkpoint directory.
    */
   public static void onKafka(
       JavaStreamingContext jssc,
@@ -76,24 +76,34 @@ public final class TrendsGraph {
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
     JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
+    // Registered before the ranking output, so each batch's offsets are known when it runs.
+    OffsetCommits commits = commitAfterOutputs(records);
     JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
     Partitioner partitioner = KeywordCounts.partitioner(ones, window);
     JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
     JavaPairDStream<String, Long> windowed = KeywordCounts.windowed(perBatch, window);
     if (totalsIdleTimeout == null) {
-      rankAndSink(windowed, window, top, sinks, lastBatch);
+      windowed.foreachRDD(
+          new RankAndSink(
+              window.length().milliseconds(),
+              window.slide().milliseconds(),
+              top,
+              sinks,
+              lastBatch,
+              commits));
     } else {
       // Each batch counted once, for both: the window keeps the counts until both are done.
-      rankAndSink(
-          windowed,
-          KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout),
-          window,
-          top,
-          sinks,
-          lastBatch);
+      rankBoth(
+              windowed, KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout), top)
+          .foreachRDD(
+              new MergeAndSink(
+                  window.length().milliseconds(),
+                  window.slide().milliseconds(),
+                  top,
+                  sinks,
+                  lastBatch,
+                  commits));
     }
-    // Registered after the ranking output: a batch's offsets are committed once it is out.
-    commitAfterOutputs(records);
   }
 
   /**
@@ -133,7 +143,12 @@ public final class TrendsGraph {
       LastBatchTime lastBatch) {
     counts.foreachRDD(
         new RankAndSink(
-            window.length().milliseconds(), window.slide().milliseconds(), top, sinks, lastBatch));
+            window.length().milliseconds(),
+            window.slide().milliseconds(),
+            top,
+            sinks,
+            lastBatch,
+            null));
   }
 
   /**
@@ -147,27 +162,40 @@ public final class TrendsGraph {
       int top,
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
-    counts
-        .transformWith(totals, new RankBoth(top))
+    rankBoth(counts, totals, top)
         .foreachRDD(
             new MergeAndSink(
                 window.length().milliseconds(),
                 window.slide().milliseconds(),
                 top,
                 sinks,
-                lastBatch));
+                lastBatch,
+                null));
+  }
+
+  private static JavaDStream<Tuple2<Boolean, Ranking.Partial>> rankBoth(
+      JavaPairDStream<String, Long> counts, JavaPairDStream<String, Long> totals, int top) {
+    return counts.transformWith(totals, new RankBoth(top));
   }
 
   /**
-   * commit: after the outputs registered before it, commits each batch's offset ranges to Kafka
-   * (asynchronously, under the stream's group id), so a start without a checkpoint resumes after
-   * the last output batch.
+   * commit: remembers each batch's offset ranges as it is read; the ranking output given the result
+   * commits them to Kafka (asynchronously, under the stream's group id) once every sink has taken
+   * the ranking. So a start without a checkpoint resumes after the last batch a ranking was given
+   * out with: not after a batch between two slides (with a slide of several batches), whose records
+   * no ranking holds yet, and not after a batch whose ranking a sink failed to take.
    */
-  public static void commitAfterOutputs(JavaInputDStream<ConsumerRecord<String, String>> records) {
-    records.foreachRDD(new CommitOffsets(records));
+  static OffsetCommits commitAfterOutputs(
+      JavaInputDStream<ConsumerRecord<String, String>> records) {
+    OffsetCommits commits = new OffsetCommits(records);
+    records.foreachRDD(new RememberOffsets(commits));
+    return commits;
   }
 
-  /** Ranks the window's counts and gives the ranking to every sink, on the driver. */
+  /**
+   * Ranks the window's counts and gives the ranking to every sink, on the driver; then, on Kafka,
+   * commits the offsets of the batches the ranking holds.
+   */
   private static final class RankAndSink implements VoidFunction2<JavaPairRDD<String, Long>, Time> {
     private static final long serialVersionUID = 1L;
     private final long windowMs;
@@ -175,14 +203,21 @@ public final class TrendsGraph {
     private final int top;
     private final List<RankingSink> sinks;
     private final LastBatchTime lastBatch;
+    private final OffsetCommits commits;
 
     RankAndSink(
-        long windowMs, long slideMs, int top, List<RankingSink> sinks, LastBatchTime lastBatch) {
+        long windowMs,
+        long slideMs,
+        int top,
+        List<RankingSink> sinks,
+        LastBatchTime lastBatch,
+        OffsetCommits commits) {
       this.windowMs = windowMs;
       this.slideMs = slideMs;
       this.top = top;
       this.sinks = new ArrayList<>(sinks);
       this.lastBatch = lastBatch;
+      this.commits = commits;
     }
 
     @Override
@@ -193,6 +228,9 @@ public final class TrendsGraph {
               time.milliseconds(), windowMs, slideMs, parts, top, lastBatch.processingMs());
       for (RankingSink sink : sinks) {
         sink.accept(ranking);
+      }
+      if (commits != null) {
+        commits.commitThrough(time);
       }
     }
   }
@@ -250,14 +288,21 @@ public final class TrendsGraph {
     private final int top;
     private final List<RankingSink> sinks;
     private final LastBatchTime lastBatch;
+    private final OffsetCommits commits;
 
     MergeAndSink(
-        long windowMs, long slideMs, int top, List<RankingSink> sinks, LastBatchTime lastBatch) {
+        long windowMs,
+        long slideMs,
+        int top,
+        List<RankingSink> sinks,
+        LastBatchTime lastBatch,
+        OffsetCommits commits) {
       this.windowMs = windowMs;
       this.slideMs = slideMs;
       this.top = top;
       this.sinks = new ArrayList<>(sinks);
       this.lastBatch = lastBatch;
+      this.commits = commits;
     }
 
     @Override
@@ -273,6 +318,9 @@ public final class TrendsGraph {
               .withTotals(totals, top);
       for (RankingSink sink : sinks) {
         sink.accept(ranking);
+      }
+      if (commits != null) {
+        commits.commitThrough(time);
       }
     }
   }
@@ -336,20 +384,52 @@ public final class TrendsGraph {
     }
   }
 
-  /** Commits the batch's offset ranges to Kafka, asynchronously. */
-  private static final class CommitOffsets
-      implements VoidFunction<JavaRDD<ConsumerRecord<String, String>>> {
+  /**
+   * The offsets of the batches read, committed once a ranking that holds them is out. Each batch's
+   * offset ranges are remembered as the batch runs ({@link RememberOffsets}, an output registered
+   * before the ranking's, so it runs first: a batch's outputs run in the order registered, and
+   * batches one after another); the ranking output, once every sink has taken the ranking, commits
+   * the last ones remembered, up to its own batch. A commit is a position, so the batches between
+   * two slides are committed with the slide's. Kept on the driver; after a restart from the
+   * checkpoint, the batches run again remember their offsets again.
+   */
+  static final class OffsetCommits implements Serializable {
     private static final long serialVersionUID = 1L;
     private final JavaInputDStream<ConsumerRecord<String, String>> stream;
+    private transient volatile OffsetRange[] ranges;
+    private transient volatile long rangesTime;
 
-    CommitOffsets(JavaInputDStream<ConsumerRecord<String, String>> stream) {
+    OffsetCommits(JavaInputDStream<ConsumerRecord<String, String>> stream) {
       this.stream = stream;
     }
 
+    void remember(OffsetRange[] batchRanges, Time time) {
+      rangesTime = time.milliseconds();
+      ranges = batchRanges;
+    }
+
+    /** Commits the offsets remembered, if they are of batches up to {@code time}. */
+    void commitThrough(Time time) {
+      OffsetRange[] r = ranges;
+      if (r != null && rangesTime <= time.milliseconds()) {
+        ((CanCommitOffsets) stream.inputDStream()).commitAsync(r);
+      }
+    }
+  }
+
+  /** Remembers each batch's offset ranges, for {@link OffsetCommits}. */
+  private static final class RememberOffsets
+      implements VoidFunction2<JavaRDD<ConsumerRecord<String, String>>, Time> {
+    private static final long serialVersionUID = 1L;
+    private final OffsetCommits commits;
+
+    RememberOffsets(OffsetCommits commits) {
+      this.commits = commits;
+    }
+
     @Override
-    public void call(JavaRDD<ConsumerRecord<String, String>> rdd) {
-      OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
-      ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges);
+    public void call(JavaRDD<ConsumerRecord<String, String>> rdd, Time time) {
+      commits.remember(((HasOffsetRanges) rdd.rdd()).offsetRanges(), time);
     }
   }
 }

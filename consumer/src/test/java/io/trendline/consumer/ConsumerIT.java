@@ -2,6 +2,7 @@ package io.trendline.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.scheduler.BatchInfo;
+import org.apache.spark.util.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,7 @@ class ConsumerIT {
             .topic("planted", 3)
             .topic("leave", 3)
             .topic("slide", 3)
+            .topic("commits", 3)
             .start();
   }
 
@@ -588,6 +591,120 @@ class ConsumerIT {
     assertFalse(out.contains("never-shown"), out);
     assertTrue(out.contains("\nerror: cannot use Kafka at " + broker.bootstrapServers()), out);
     assertFalse(out.contains("\tat "), "no stack trace: " + out);
+  }
+
+  /** A sink that cannot take a ranking (a dashboard or topic that is down). */
+  static final class FailingSink implements RankingSink {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void accept(Ranking ranking) {
+      throw new IllegalStateException("the sink is down");
+    }
+  }
+
+  /**
+   * With a slide of two batches, the records read in a batch between slides are committed with the
+   * ranking that holds them, and not at all when its sink fails: a start on a new checkpoint then
+   * reads them again. Under a manual clock, so each batch runs when the test says. (The direct
+   * stream sends the commits asked for when it makes the next batch, and its consumer's close waits
+   * for the commits sent: after the stop, what was committed is on the broker.)
+   */
+  @Test
+  void aBatchBetweenSlidesIsCommittedOnlyWithARankingThatWasGivenOut() throws Exception {
+    produce("commits", records("a", 4, "b", 2));
+    // First run: the sink fails at the first slide, which holds the batch before it.
+    ConsumerSettings failing =
+        settings(
+            "commits", "commits-group", dir.resolve("ckpt-commits-1").toString(), "--slide", "2s");
+    JavaStreamingContext first =
+        TrendsApp.createContext(
+            failing, manualClock(), Collections.<RankingSink>singletonList(new FailingSink()));
+    BlockingQueue<BatchInfo> done = completedBatches(first);
+    first.start();
+    try {
+      ManualClock clock = (ManualClock) first.ssc().scheduler().clock();
+      BatchInfo read = advanceToBatch(clock, done, 1000);
+      assertEquals(6, read.numRecords(), "the first batch, between slides, reads everything");
+      BatchInfo slide = advanceToBatch(clock, done, 2000);
+      assertTrue(
+          scala.collection.JavaConverters.mapAsJavaMapConverter(slide.outputOperationInfos())
+              .asJava()
+              .values()
+              .stream()
+              .anyMatch(o -> o.failureReason().isDefined()),
+          "the ranking's output failed");
+      // A third batch makes the direct stream send whatever commit was asked for.
+      advanceToBatch(clock, done, 3000);
+    } finally {
+      first.stop(true, false);
+    }
+    assertEquals(0, committed("commits", "commits-group"), "nothing given out, nothing committed");
+
+    // Second run, on a new checkpoint and a working sink: everything is read again and ranked,
+    // then committed.
+    RANKINGS.clear();
+    ConsumerSettings working =
+        settings(
+            "commits", "commits-group", dir.resolve("ckpt-commits-2").toString(), "--slide", "2s");
+    JavaStreamingContext second =
+        TrendsApp.createContext(
+            working, manualClock(), Collections.<RankingSink>singletonList(new QueueSink()));
+    done = completedBatches(second);
+    second.start();
+    try {
+      ManualClock clock = (ManualClock) second.ssc().scheduler().clock();
+      assertEquals(6, advanceToBatch(clock, done, 1000).numRecords(), "read again from the start");
+      assertEquals(0, committed("commits", "commits-group"), "not committed before a ranking");
+      advanceToBatch(clock, done, 2000);
+      Ranking r = RANKINGS.poll(30, TimeUnit.SECONDS);
+      assertTrue(r != null && r.total == 6, "the slide's ranking holds them: " + r);
+      advanceToBatch(clock, done, 3000);
+    } finally {
+      second.stop(true, false);
+    }
+    assertEquals(6, committed("commits", "commits-group"), "committed with the ranking");
+  }
+
+  private static SparkConf manualClock() {
+    return conf().set("spark.streaming.clock", "org.apache.spark.util.ManualClock");
+  }
+
+  private static BlockingQueue<BatchInfo> completedBatches(JavaStreamingContext jssc) {
+    BlockingQueue<BatchInfo> done = new LinkedBlockingQueue<>();
+    jssc.addStreamingListener(
+        new BatchCompletedListener() {
+          @Override
+          protected void batchCompleted(BatchInfo info) {
+            done.add(info);
+          }
+        });
+    return done;
+  }
+
+  /** Advances the manual clock to {@code ms} and returns that batch once it completed. */
+  private static BatchInfo advanceToBatch(ManualClock clock, BlockingQueue<BatchInfo> done, long ms)
+      throws InterruptedException {
+    clock.setTime(ms);
+    while (true) {
+      BatchInfo info = done.poll(60, TimeUnit.SECONDS);
+      assertNotNull(info, "the batch of " + ms + " completes");
+      if (info.batchTime().milliseconds() == ms) {
+        return info;
+      }
+    }
+  }
+
+  /** The group's committed offsets on {@code topic}, summed over its three partitions. */
+  private static long committed(String topic, String group) {
+    try (KafkaConsumer<String, String> c = reader(group)) {
+      long sum = 0;
+      for (int p = 0; p < 3; p++) {
+        OffsetAndMetadata o = c.committed(new TopicPartition(topic, p));
+        sum += o == null ? 0 : o.offset();
+      }
+      return sum;
+    }
   }
 
   @Test
