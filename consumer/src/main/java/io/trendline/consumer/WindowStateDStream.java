@@ -92,6 +92,38 @@ final class WindowStateDStream extends DStream<WindowCounts> {
     return Option.apply(state.setName(NAME + time).rdd());
   }
 
+  /**
+   * After each batch: Spark keeps a checkpointed stream's RDDs for two checkpoint intervals (20
+   * states at the defaults), and each state holds its own copy of the key table (the batches in its
+   * ring are shared). Once a newer state is made, an older one is needed only to rebuild a lost
+   * partition, which its lineage back to the last checkpoint can do: every state older than the
+   * newest one up to {@code time} leaves the cache now. So the window holds one or two tables in
+   * memory, not twenty. (Spark's own bookkeeping is left as it is: the RDDs stay known to the
+   * stream until Spark forgets them.)
+   */
+  @Override
+  public void clearMetadata(Time time) {
+    super.clearMetadata(time);
+    Time newest = null;
+    scala.collection.Iterator<Time> times = generatedRDDs().keysIterator();
+    while (times.hasNext()) {
+      Time t = times.next();
+      if (t.lessEq(time) && (newest == null || t.greater(newest))) {
+        newest = t;
+      }
+    }
+    if (newest == null) {
+      return;
+    }
+    scala.collection.Iterator<Tuple2<Time, RDD<WindowCounts>>> states = generatedRDDs().iterator();
+    while (states.hasNext()) {
+      Tuple2<Time, RDD<WindowCounts>> state = states.next();
+      if (state._1().less(newest) && !state._2().getStorageLevel().equals(StorageLevel.NONE())) {
+        state._2().unpersist(false);
+      }
+    }
+  }
+
   /** The first slide: an empty window advanced by the batch. */
   private static final class First
       implements FlatMapFunction<Iterator<Tuple2<String, Long>>, WindowCounts> {

@@ -260,6 +260,9 @@ class WindowedCountsIT {
       assertEquals((i + 1) * 1000L, r.batchTime);
       assertEquals(expected[i], rows(r), "at t=" + (i + 1));
       assertEquals(r.top.size(), r.keys, "keys at zero are dropped, not kept as zero rows");
+      // Only the newest states stay cached (this one, the one before it, and the one before that
+      // while the last batch's clean-up runs), not two checkpoint intervals' worth (8 here).
+      assertTrue(cachedStates() <= 3, "cached states at t=" + (i + 1) + ": " + cachedStates());
     }
     // The window's state stays in memory as objects: a serialized level (what checkpoint() sets)
     // would write and read back every key of the window at every slide.
@@ -285,6 +288,19 @@ class WindowedCountsIT {
       }
     }
     assertEquals(partitions > 1, shuffled, "a shuffle with more than one partition only");
+  }
+
+  /** The window's state RDDs cached now. */
+  private int cachedStates() {
+    int n = 0;
+    for (JavaRDD<?> rdd : jssc.sparkContext().getPersistentRDDs().values()) {
+      if (rdd.name() != null
+          && rdd.name().startsWith(WindowStateDStream.NAME)
+          && !rdd.getStorageLevel().equals(StorageLevel.NONE())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Test
