@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,10 +11,11 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.function.Function3;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.rdd.UnionRDD;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Time;
 import org.apache.spark.streaming.api.java.JavaDStream;
@@ -93,8 +93,7 @@ public final class TrendsGraph {
               commits));
     } else {
       // Each batch counted once, for both: the window keeps the counts until both are done.
-      rankBoth(
-              windowed, KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout), top)
+      rankBoth(windowed, KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout))
           .foreachRDD(
               new MergeAndSink(
                   window.length().milliseconds(),
@@ -162,7 +161,7 @@ public final class TrendsGraph {
       int top,
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
-    rankBoth(counts, totals, top)
+    rankBoth(counts, totals)
         .foreachRDD(
             new MergeAndSink(
                 window.length().milliseconds(),
@@ -173,9 +172,9 @@ public final class TrendsGraph {
                 null));
   }
 
-  private static JavaDStream<Tuple2<Boolean, Ranking.Partial>> rankBoth(
-      JavaPairDStream<String, Long> counts, JavaPairDStream<String, Long> totals, int top) {
-    return counts.transformWith(totals, new RankBoth(top));
+  private static JavaDStream<Tuple2<String, Long>> rankBoth(
+      JavaPairDStream<String, Long> counts, JavaPairDStream<String, Long> totals) {
+    return counts.transformWith(totals, new RankBoth());
   }
 
   /**
@@ -236,52 +235,33 @@ public final class TrendsGraph {
   }
 
   /**
-   * Each partition of the window's counts and of the totals ranked where it is, tagged (true: a
-   * totals partition), as one RDD: one job ranks both.
+   * The window's counts and the totals as one RDD, the window's partitions first: one job ranks
+   * both. A {@code UnionRDD} made as such (not {@code union}, which zips the partitions of two RDDs
+   * with the same partitioner into one), with no function of its own to clean.
    */
   private static final class RankBoth
       implements Function3<
           JavaPairRDD<String, Long>,
           JavaPairRDD<String, Long>,
           Time,
-          JavaRDD<Tuple2<Boolean, Ranking.Partial>>> {
+          JavaRDD<Tuple2<String, Long>>> {
     private static final long serialVersionUID = 1L;
-    private final int top;
-
-    RankBoth(int top) {
-      this.top = top;
-    }
 
     @Override
-    public JavaRDD<Tuple2<Boolean, Ranking.Partial>> call(
+    public JavaRDD<Tuple2<String, Long>> call(
         JavaPairRDD<String, Long> window, JavaPairRDD<String, Long> totals, Time time) {
-      return window
-          .mapPartitions(new RankTagged(top, false))
-          .union(totals.mapPartitions(new RankTagged(top, true)));
-    }
-  }
-
-  private static final class RankTagged
-      implements FlatMapFunction<Iterator<Tuple2<String, Long>>, Tuple2<Boolean, Ranking.Partial>> {
-    private static final long serialVersionUID = 1L;
-    private final int top;
-    private final boolean totals;
-
-    RankTagged(int top, boolean totals) {
-      this.top = top;
-      this.totals = totals;
-    }
-
-    @Override
-    public Iterator<Tuple2<Boolean, Ranking.Partial>> call(Iterator<Tuple2<String, Long>> counts) {
-      return Collections.singletonList(new Tuple2<>(totals, Ranking.partial(counts, top)))
-          .iterator();
+      List<RDD<Tuple2<String, Long>>> both = Arrays.asList(window.rdd(), totals.rdd());
+      return new UnionRDD<>(
+              window.context(),
+              JavaConverters.asScalaBufferConverter(both).asScala(),
+              window.classTag())
+          .toJavaRDD();
     }
   }
 
   /** Merges the window's and the totals' partials on the driver and gives the ranking on. */
   private static final class MergeAndSink
-      implements VoidFunction2<JavaRDD<Tuple2<Boolean, Ranking.Partial>>, Time> {
+      implements VoidFunction2<JavaRDD<Tuple2<String, Long>>, Time> {
     private static final long serialVersionUID = 1L;
     private final long windowMs;
     private final long slideMs;
@@ -306,12 +286,12 @@ public final class TrendsGraph {
     }
 
     @Override
-    public void call(JavaRDD<Tuple2<Boolean, Ranking.Partial>> parts, Time time) throws Exception {
-      List<Ranking.Partial> window = new ArrayList<>();
-      List<Ranking.Partial> totals = new ArrayList<>();
-      for (Tuple2<Boolean, Ranking.Partial> p : parts.collect()) {
-        (p._1() ? totals : window).add(p._2());
-      }
+    public void call(JavaRDD<Tuple2<String, Long>> both, Time time) throws Exception {
+      // The union's first partitions are the window's, the rest the totals'.
+      int windowPartitions = ((UnionRDD<?>) both.rdd()).rdds().apply(0).partitions().length;
+      List<Ranking.Partial> parts = rankPartitions(both, top);
+      List<Ranking.Partial> window = parts.subList(0, windowPartitions);
+      List<Ranking.Partial> totals = parts.subList(windowPartitions, parts.size());
       Ranking ranking =
           Ranking.merge(
                   time.milliseconds(), windowMs, slideMs, window, top, lastBatch.processingMs())
@@ -332,7 +312,8 @@ public final class TrendsGraph {
    * of their closures' classes at every call, every batch (about 2 ms a batch on the driver's job
    * thread, inside the batch's processing time, in the window benchmark's profile).
    */
-  static List<Ranking.Partial> rankPartitions(JavaPairRDD<String, Long> counts, int top) {
+  static List<Ranking.Partial> rankPartitions(
+      JavaRDDLike<Tuple2<String, Long>, ?> counts, int top) {
     RDD<Tuple2<String, Long>> rdd = counts.rdd();
     int n = rdd.partitions().length;
     List<Object> partitions = new ArrayList<>(n);
