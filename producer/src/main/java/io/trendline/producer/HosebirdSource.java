@@ -309,7 +309,7 @@ final class HosebirdSource implements MessageSource {
 
   @Override
   public boolean isFinished() {
-    return (stopped || client.isDone()) && messages.isEmpty() && taken.isEmpty();
+    return (stopped || client.isDone()) && messages.isEmpty() && buffered == 0;
   }
 
   @Override
