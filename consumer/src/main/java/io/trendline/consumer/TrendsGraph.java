@@ -18,7 +18,6 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.rdd.UnionRDD;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.Time;
-import org.apache.spark.streaming.api.java.JavaDStream;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaPairDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -83,25 +82,17 @@ public final class TrendsGraph {
     JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
     JavaPairDStream<String, Long> windowed = KeywordCounts.windowed(perBatch, window);
     if (totalsIdleTimeout == null) {
-      windowed.foreachRDD(
-          new RankAndSink(
-              window.length().milliseconds(),
-              window.slide().milliseconds(),
-              top,
-              sinks,
-              lastBatch,
-              commits));
+      rankAndSink(windowed, window, top, sinks, lastBatch, commits);
     } else {
       // Each batch counted once, for both: the window keeps the counts until both are done.
-      rankBoth(windowed, KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout))
-          .foreachRDD(
-              new MergeAndSink(
-                  window.length().milliseconds(),
-                  window.slide().milliseconds(),
-                  top,
-                  sinks,
-                  lastBatch,
-                  commits));
+      rankAndSink(
+          windowed,
+          KeywordCounts.totals(perBatch, window, partitioner, totalsIdleTimeout),
+          window,
+          top,
+          sinks,
+          lastBatch,
+          commits);
     }
   }
 
@@ -140,6 +131,17 @@ public final class TrendsGraph {
       int top,
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
+    rankAndSink(counts, window, top, sinks, lastBatch, null);
+  }
+
+  /** The same, then {@code commits} (null for none) commits the offsets the ranking holds. */
+  private static void rankAndSink(
+      JavaPairDStream<String, Long> counts,
+      WindowSpec window,
+      int top,
+      List<RankingSink> sinks,
+      LastBatchTime lastBatch,
+      OffsetCommits commits) {
     counts.foreachRDD(
         new RankAndSink(
             window.length().milliseconds(),
@@ -147,7 +149,7 @@ public final class TrendsGraph {
             top,
             sinks,
             lastBatch,
-            null));
+            commits));
   }
 
   /**
@@ -161,7 +163,20 @@ public final class TrendsGraph {
       int top,
       List<RankingSink> sinks,
       LastBatchTime lastBatch) {
-    rankBoth(counts, totals)
+    rankAndSink(counts, totals, window, top, sinks, lastBatch, null);
+  }
+
+  /** The same, then {@code commits} (null for none) commits the offsets the ranking holds. */
+  private static void rankAndSink(
+      JavaPairDStream<String, Long> counts,
+      JavaPairDStream<String, Long> totals,
+      WindowSpec window,
+      int top,
+      List<RankingSink> sinks,
+      LastBatchTime lastBatch,
+      OffsetCommits commits) {
+    counts
+        .transformWith(totals, new RankBoth())
         .foreachRDD(
             new MergeAndSink(
                 window.length().milliseconds(),
@@ -169,20 +184,15 @@ public final class TrendsGraph {
                 top,
                 sinks,
                 lastBatch,
-                null));
-  }
-
-  private static JavaDStream<Tuple2<String, Long>> rankBoth(
-      JavaPairDStream<String, Long> counts, JavaPairDStream<String, Long> totals) {
-    return counts.transformWith(totals, new RankBoth());
+                commits));
   }
 
   /**
-   * commit: remembers each batch's offset ranges as it is read; the ranking output given the result
-   * commits them to Kafka (asynchronously, under the stream's group id) once every sink has taken
-   * the ranking. So a start without a checkpoint resumes after the last batch a ranking was given
-   * out with: not after a batch between two slides (with a slide of several batches), whose records
-   * no ranking holds yet, and not after a batch whose ranking a sink failed to take.
+   * commit: remembers each batch's offset ranges as it is read; the ranking's output commits them
+   * to Kafka (asynchronously, under the stream's group id) once every sink has taken the ranking.
+   * So a start without a checkpoint resumes after the last batch a ranking was given out with: not
+   * after a batch between two slides (with a slide of several batches), whose records no ranking
+   * holds yet, and not after a batch whose ranking a sink failed to take.
    */
   static OffsetCommits commitAfterOutputs(
       JavaInputDStream<ConsumerRecord<String, String>> records) {
