@@ -181,6 +181,9 @@ final class ProducerBench {
     producer.put("cpuRatioToBare", cpuRatio(bare, producer));
     naive.put("cpuRatioToBare", cpuRatio(bare, naive));
     floor.put("cpuRatioToBare", cpuRatio(bare, floor));
+    for (Map<String, Object> v : Arrays.asList(producer, floor, naive)) {
+      v.put("cpuRatioToBareWithoutJit", cpuRatioWithoutJit(bare, v));
+    }
     floor.put("ratioToBare", Stats.ratio((double) floor.get("statusesPerSecond"), ceiling));
     naive.put("ratioToBare", Stats.ratio((double) naive.get("statusesPerSecond"), ceiling));
     bare.put("ratioToBare", 1.0);
@@ -323,6 +326,36 @@ final class ProducerBench {
       return null;
     }
     return Stats.ratio((double) b.get("variantMsPer1000"), (double) v.get("variantMsPer1000"));
+  }
+
+  /**
+   * The same without the JIT compilers' threads: the steady state of a producer that runs for days,
+   * which has compiled its code long before. (In the seconds a pass lasts the compilers are still
+   * at work, and their share, 40-55 % of the bare JVM's CPU, varies most from run to run.)
+   */
+  private static Object cpuRatioWithoutJit(Map<String, Object> bare, Map<String, Object> variant) {
+    double b = withoutJit(bare);
+    double v = withoutJit(variant);
+    return b > 0 && v > 0 ? Stats.ratio(b, v) : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double withoutJit(Map<String, Object> variant) {
+    Map<String, Object> cpu = (Map<String, Object>) variant.get("cpu");
+    if (cpu == null) {
+      return -1;
+    }
+    Map<String, Object> threads = (Map<String, Object>) cpu.get("variantThreadsMsPer1000");
+    if (threads == null || threads.isEmpty()) {
+      return -1;
+    }
+    double sum = 0;
+    for (Map.Entry<String, Object> e : threads.entrySet()) {
+      if (!e.getKey().equals("jit")) {
+        sum += ((Number) e.getValue()).doubleValue();
+      }
+    }
+    return sum;
   }
 
   /**

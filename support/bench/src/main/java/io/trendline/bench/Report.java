@@ -100,12 +100,25 @@ final class Report {
                   .append(
                       String.format(Locale.ROOT, "%.1f", ((Number) e.getValue()).doubleValue()));
             }
-            sb.append(String.format(Locale.ROOT, "     %s's threads: %s%n", v, t));
+            Object steady = map(p.get(v)).get("cpuRatioToBareWithoutJit");
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "     %s's threads: %s%s%n",
+                    v,
+                    t,
+                    steady == null
+                        ? ""
+                        : String.format(
+                            Locale.ROOT,
+                            "   without jit: bare/variant %.2f",
+                            ((Number) steady).doubleValue())));
           }
         }
       }
       sb.append(
-          "   target (issue 15): producer >= 0.85 x bare by CPU per status (bare/variant above)\n");
+          "   target (issue 15): producer >= 0.85 x bare by CPU per status (bare/variant above;"
+              + " without jit: the compilers' threads left out, the steady state)\n");
     }
     if (r.containsKey("matcher")) {
       Map<String, Object> m = map(r.get("matcher"));
