@@ -47,8 +47,8 @@ public final class TrendsGraph {
 
   /**
    * The whole graph on a Kafka topic: {@link #read}, {@link KeywordCounts#ones}, {@link #window},
-   * {@link #rankAndSink}, and the offsets committed once a ranking is out ({@link
-   * #commitAfterOutputs}). The context must have a checkpoint directory.
+   * {@link #rankAndSink}, and the offsets committed once a ranking is out ({@link #offsetCommits}).
+   * The context must have a checkpoint directory.
    */
   public static void onKafka(
       JavaStreamingContext jssc,
@@ -76,7 +76,7 @@ public final class TrendsGraph {
       LastBatchTime lastBatch) {
     JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
     // Registered before the ranking output, so each batch's offsets are known when it runs.
-    OffsetCommits commits = commitAfterOutputs(records);
+    OffsetCommits commits = offsetCommits(records);
     JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
     Partitioner partitioner = KeywordCounts.partitioner(ones, window);
     JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
@@ -99,7 +99,7 @@ public final class TrendsGraph {
   /**
    * read: the Kafka direct stream of {@code topic} ({@code PreferConsistent}, {@code Subscribe}).
    * Auto-commit must be off in {@code kafkaParams}: offsets are committed by {@link
-   * #commitAfterOutputs}.
+   * #offsetCommits}.
    */
   public static JavaInputDStream<ConsumerRecord<String, String>> read(
       JavaStreamingContext jssc, String topic, Map<String, Object> kafkaParams) {
@@ -194,8 +194,7 @@ public final class TrendsGraph {
    * after a batch between two slides (with a slide of several batches), whose records no ranking
    * holds yet, and not after a batch whose ranking a sink failed to take.
    */
-  static OffsetCommits commitAfterOutputs(
-      JavaInputDStream<ConsumerRecord<String, String>> records) {
+  static OffsetCommits offsetCommits(JavaInputDStream<ConsumerRecord<String, String>> records) {
     OffsetCommits commits = new OffsetCommits(records);
     records.foreachRDD(new RememberOffsets(commits));
     return commits;
@@ -235,12 +234,7 @@ public final class TrendsGraph {
       Ranking ranking =
           Ranking.merge(
               time.milliseconds(), windowMs, slideMs, parts, top, lastBatch.processingMs());
-      for (RankingSink sink : sinks) {
-        sink.accept(ranking);
-      }
-      if (commits != null) {
-        commits.commitThrough(time);
-      }
+      giveOut(ranking, sinks, commits, time);
     }
   }
 
@@ -306,12 +300,7 @@ public final class TrendsGraph {
           Ranking.merge(
                   time.milliseconds(), windowMs, slideMs, window, top, lastBatch.processingMs())
               .withTotals(totals, top);
-      for (RankingSink sink : sinks) {
-        sink.accept(ranking);
-      }
-      if (commits != null) {
-        commits.commitThrough(time);
-      }
+      giveOut(ranking, sinks, commits, time);
     }
   }
 
@@ -376,6 +365,28 @@ public final class TrendsGraph {
   }
 
   /**
+   * Gives {@code ranking} to every sink in order, then commits the offsets it holds; a sink's
+   * failure stops every later commit of this driver (a later ranking may not hold what the failed
+   * one held: with a window no longer than the slide its records have left) and is rethrown.
+   */
+  private static void giveOut(
+      Ranking ranking, List<RankingSink> sinks, OffsetCommits commits, Time time) throws Exception {
+    try {
+      for (RankingSink sink : sinks) {
+        sink.accept(ranking);
+      }
+    } catch (Exception | Error e) {
+      if (commits != null) {
+        commits.halt();
+      }
+      throw e;
+    }
+    if (commits != null) {
+      commits.commitThrough(time);
+    }
+  }
+
+  /**
    * The offsets of the batches read, committed once a ranking that holds them is out. Each batch's
    * offset ranges are remembered as the batch runs ({@link RememberOffsets}, an output registered
    * before the ranking's, so it runs first: a batch's outputs run in the order registered, and
@@ -389,6 +400,7 @@ public final class TrendsGraph {
     private final JavaInputDStream<ConsumerRecord<String, String>> stream;
     private transient volatile OffsetRange[] ranges;
     private transient volatile long rangesTime;
+    private transient volatile boolean halted;
 
     OffsetCommits(JavaInputDStream<ConsumerRecord<String, String>> stream) {
       this.stream = stream;
@@ -399,10 +411,15 @@ public final class TrendsGraph {
       ranges = batchRanges;
     }
 
+    /** No more commits from this driver: a ranking was not given out. */
+    void halt() {
+      halted = true;
+    }
+
     /** Commits the offsets remembered, if they are of batches up to {@code time}. */
     void commitThrough(Time time) {
       OffsetRange[] r = ranges;
-      if (r != null && rangesTime <= time.milliseconds()) {
+      if (!halted && r != null && rangesTime <= time.milliseconds()) {
         ((CanCommitOffsets) stream.inputDStream()).commitAsync(r);
       }
     }

@@ -593,13 +593,17 @@ class ConsumerIT {
     assertFalse(out.contains("\tat "), "no stack trace: " + out);
   }
 
-  /** A sink that cannot take a ranking (a dashboard or topic that is down). */
-  static final class FailingSink implements RankingSink {
+  /** A sink that cannot take the first ranking (a dashboard or topic down for a moment). */
+  static final class FailsOnceSink implements RankingSink {
     private static final long serialVersionUID = 1L;
+    static final java.util.concurrent.atomic.AtomicBoolean FAILED =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public void accept(Ranking ranking) {
-      throw new IllegalStateException("the sink is down");
+      if (FAILED.compareAndSet(false, true)) {
+        throw new IllegalStateException("the sink is down");
+      }
     }
   }
 
@@ -613,13 +617,15 @@ class ConsumerIT {
   @Test
   void aBatchBetweenSlidesIsCommittedOnlyWithARankingThatWasGivenOut() throws Exception {
     produce("commits", records("a", 4, "b", 2));
-    // First run: the sink fails at the first slide, which holds the batch before it.
+    // First run: the sink fails at the first slide, which holds the batch before it, and takes
+    // the next slide's ranking: no commit after a ranking that was not given out.
+    FailsOnceSink.FAILED.set(false);
     ConsumerSettings failing =
         settings(
             "commits", "commits-group", dir.resolve("ckpt-commits-1").toString(), "--slide", "2s");
     JavaStreamingContext first =
         TrendsApp.createContext(
-            failing, manualClock(), Collections.<RankingSink>singletonList(new FailingSink()));
+            failing, manualClock(), Collections.<RankingSink>singletonList(new FailsOnceSink()));
     BlockingQueue<BatchInfo> done = completedBatches(first);
     first.start();
     try {
@@ -634,8 +640,17 @@ class ConsumerIT {
               .stream()
               .anyMatch(o -> o.failureReason().isDefined()),
           "the ranking's output failed");
-      // A third batch makes the direct stream send whatever commit was asked for.
-      advanceToBatch(clock, done, 3000);
+      // The next slide's ranking is taken; the batch after it makes the direct stream send
+      // whatever commit was asked for.
+      BatchInfo next = advanceToBatch(clock, done, 4000);
+      assertTrue(
+          scala.collection.JavaConverters.mapAsJavaMapConverter(next.outputOperationInfos())
+              .asJava()
+              .values()
+              .stream()
+              .noneMatch(o -> o.failureReason().isDefined()),
+          "the next slide's ranking was given out");
+      advanceToBatch(clock, done, 5000);
     } finally {
       first.stop(true, false);
     }
@@ -655,8 +670,9 @@ class ConsumerIT {
     try {
       ManualClock clock = (ManualClock) second.ssc().scheduler().clock();
       assertEquals(6, advanceToBatch(clock, done, 1000).numRecords(), "read again from the start");
-      assertEquals(0, committed("commits", "commits-group"), "not committed before a ranking");
       advanceToBatch(clock, done, 2000);
+      // Asked for by the slide's ranking, sent when the next batch is made: not yet.
+      assertEquals(0, committed("commits", "commits-group"), "not committed before a ranking");
       Ranking r = RANKINGS.poll(30, TimeUnit.SECONDS);
       assertTrue(r != null && r.total == 6, "the slide's ranking holds them: " + r);
       advanceToBatch(clock, done, 3000);
