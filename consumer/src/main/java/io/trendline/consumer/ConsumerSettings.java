@@ -305,6 +305,16 @@ public final class ConsumerSettings implements Serializable {
           "spark.streaming.backpressure.initialRate",
           String.valueOf(c.getLong("backpressure.initial.rate")));
     }
+    String concurrentJobs = sparkProperties.get("spark.streaming.concurrentJobs");
+    if (concurrentJobs != null && !concurrentJobs.trim().equals("1")) {
+      // Each batch's offsets are remembered before its ranking commits them, and the window's
+      // older states leave the cache once a batch is done: both rely on batches running one
+      // after another, as Spark runs them unless told otherwise.
+      throw ConfigException.invalid(
+          "spark.streaming.concurrentJobs",
+          concurrentJobs,
+          "must be 1: the consumer's batches run one after another");
+    }
     String master = sparkProperties.get("spark.master");
     if (master != null && !SPARK_MASTER.matcher(master).matches()) {
       throw ConfigException.invalid(

@@ -104,6 +104,9 @@ final class WindowStateDStream extends DStream<WindowCounts> {
   @Override
   public void clearMetadata(Time time) {
     super.clearMetadata(time);
+    if (!context().sparkContext().getConf().getBoolean("spark.streaming.unpersist", true)) {
+      return; // told to leave RDDs cached until Spark forgets them
+    }
     Time newest = null;
     scala.collection.Iterator<Time> times = generatedRDDs().keysIterator();
     while (times.hasNext()) {

@@ -72,6 +72,24 @@ class ConsumerSettingsTest {
     assertEquals("true", s.sparkProperties().get("spark.streaming.backpressure.enabled"));
   }
 
+  /** Batches must run one after another: offsets are committed, and states uncached, in turn. */
+  @Test
+  void concurrentJobsOtherThanOneAreRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--spark.streaming.concurrentJobs", "2"));
+    assertEquals(
+        "Invalid value '2' for configuration spark.streaming.concurrentJobs: must be 1: the"
+            + " consumer's batches run one after another",
+        e.getMessage());
+    assertEquals(
+        "1",
+        load("--checkpoint.dir", "c", "--spark.streaming.concurrentJobs", "1")
+            .sparkProperties()
+            .get("spark.streaming.concurrentJobs"));
+  }
+
   @Test
   void windowSlideAndCheckpointIntervalMustBeMultiples() {
     ConfigException e =
