@@ -329,6 +329,11 @@ final class HosebirdSource implements MessageSource {
     return messages.size() + buffered;
   }
 
+  /** Messages taken from the queue by the last polls and not yet returned. */
+  int taken() {
+    return buffered;
+  }
+
   long disconnects() {
     return reconnects.get();
   }

@@ -217,13 +217,14 @@ class ProducerIT {
   }
 
   /**
-   * An unthrottled stream into a small queue, taken as the pipeline takes it (many messages a poll,
-   * {@link HosebirdSource#TAKE_AT_ONCE}, more than the queue holds): every message comes out once,
-   * in the order sent, whatever the queue's fill; any the full queue had to drop are counted.
+   * An unthrottled stream, taken as the pipeline takes it: a poll takes what the queue holds, up to
+   * {@link HosebirdSource#TAKE_AT_ONCE} messages, and every message comes out once, in the order
+   * sent; any the full queue had to drop are counted.
    */
   @Test
   void aFastStreamIsTakenInOrderAndWhole() throws Exception {
     int n = 3 * HosebirdSource.TAKE_AT_ONCE + 17;
+    int capacity = 2 * HosebirdSource.TAKE_AT_ONCE;
     List<String> messages = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       messages.add(status(i, "bitcoin number " + i));
@@ -235,17 +236,26 @@ class ProducerIT {
                 server.url(),
                 KeywordList.parse(KEYWORDS),
                 Credentials.load("", credentials()),
-                20,
+                capacity,
                 5,
                 Duration.ofSeconds(30))) {
       source.start();
+      // Wait (polling a condition, with a deadline) until the queue holds more than a poll takes.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (source.received() <= HosebirdSource.TAKE_AT_ONCE) {
+        assertTrue(System.nanoTime() < deadline, "the stream fills the queue");
+        Thread.sleep(5); // polling interval of the condition above
+      }
       List<Long> ids = new ArrayList<>();
+      byte[] first = source.poll(60, TimeUnit.SECONDS);
+      ids.add(Long.parseLong(StreamMessage.parse(first, 1 << 20).status().id()));
+      assertEquals(
+          HosebirdSource.TAKE_AT_ONCE - 1, source.taken(), "the first poll took 256 at once");
       while (ids.size() + source.dropped() < n) {
         byte[] m = source.poll(60, TimeUnit.SECONDS);
         assertTrue(m != null, "the stream stalled after " + ids.size() + " messages");
         ids.add(Long.parseLong(StreamMessage.parse(m, 1 << 20).status().id()));
-        int depth = source.queueDepth();
-        assertTrue(depth >= 0 && depth < 20 + HosebirdSource.TAKE_AT_ONCE, "depth " + depth);
+        assertTrue(source.taken() < HosebirdSource.TAKE_AT_ONCE, "taken " + source.taken());
       }
       for (int i = 1; i < ids.size(); i++) {
         assertTrue(
