@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,28 +26,35 @@ final class Cpu {
     final double childMs;
     final double selfMs;
 
-    /** The child's CPU by group of threads ({@link #threadGroup}); empty when unreadable. */
+    /**
+     * The child's CPU by thread id, and each thread's {@link #threadGroup}; empty if unreadable.
+     */
     final Map<String, Double> childThreadsMs;
+
+    final Map<String, String> childThreadGroups;
 
     final long nanoTime = System.nanoTime();
 
     Snapshot(JavaProcess child) {
       this.machineBusyMs = machineBusyMs();
       this.childMs = child == null ? 0 : processMs(child.pid());
-      this.childThreadsMs =
-          child == null ? Collections.<String, Double>emptyMap() : threadsMs(child.pid());
+      this.childThreadsMs = new TreeMap<>();
+      this.childThreadGroups = new TreeMap<>();
+      if (child != null) {
+        threadsMs(child.pid(), childThreadsMs, childThreadGroups);
+      }
       this.selfMs = selfMs();
     }
   }
 
   /**
-   * User and system time of each of a process's threads, summed by {@link #threadGroup} of the
-   * thread's name (as Linux keeps it: its first 15 characters).
+   * User and system time of each of a process's threads, by thread id, and each thread's {@link
+   * #threadGroup} (from its name as Linux keeps it: the first 15 characters). Left empty when the
+   * process cannot be read.
    */
-  static Map<String, Double> threadsMs(long pid) {
-    Map<String, Double> m = new TreeMap<>();
+  static void threadsMs(long pid, Map<String, Double> ms, Map<String, String> groups) {
     if (pid < 0) {
-      return m;
+      return;
     }
     try (DirectoryStream<Path> tasks =
         Files.newDirectoryStream(Paths.get("/proc", String.valueOf(pid), "task"))) {
@@ -57,17 +63,18 @@ final class Cpu {
         try {
           stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
         } catch (java.io.IOException gone) {
-          continue; // the thread ended while listed; its time is lost with it
+          continue; // the thread ended while listed
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MS_PER_TICK;
-        m.merge(threadGroup(name), ms, Double::sum);
+        String id = task.getFileName().toString();
+        ms.put(id, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * MS_PER_TICK);
+        groups.put(id, threadGroup(name));
       }
     } catch (Exception e) {
-      m.clear();
+      ms.clear();
+      groups.clear();
     }
-    return m;
   }
 
   /**
@@ -93,11 +100,17 @@ final class Cpu {
     return "other";
   }
 
-  /** b - a for each group, in ms. Threads that ended between the readings are not counted. */
+  /**
+   * The CPU each group of threads used between two readings, in ms: each thread's time at b less
+   * its time at a (all of it for a thread started since). A thread that ended between the readings
+   * is not counted; the JIT's compiler threads come and go, so "jit" may be counted short, never
+   * below zero.
+   */
   static Map<String, Double> threadsDelta(Snapshot a, Snapshot b) {
     Map<String, Double> d = new TreeMap<>();
     for (Map.Entry<String, Double> e : b.childThreadsMs.entrySet()) {
-      d.put(e.getKey(), e.getValue() - a.childThreadsMs.getOrDefault(e.getKey(), 0.0));
+      double before = a.childThreadsMs.getOrDefault(e.getKey(), 0.0);
+      d.merge(b.childThreadGroups.get(e.getKey()), Math.max(0, e.getValue() - before), Double::sum);
     }
     return d;
   }

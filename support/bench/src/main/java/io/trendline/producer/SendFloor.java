@@ -57,8 +57,14 @@ public final class SendFloor {
       source.start();
       for (long i = 0; i < messages; i++) {
         byte[] message = source.poll(60, TimeUnit.SECONDS);
-        if (message == null) {
-          throw new IllegalStateException("the stream stalled after " + i + " statuses");
+        if (message == null || source.dropped() > 0) {
+          // A dropped message would put the keys out of step with the statuses.
+          throw new IllegalStateException(
+              "the stream "
+                  + (message == null ? "stalled" : "dropped messages")
+                  + " after "
+                  + i
+                  + " statuses");
         }
         byte[] value = StreamMessage.trimmed(message);
         for (String key : keys.get((int) (i % keys.size()))) {
