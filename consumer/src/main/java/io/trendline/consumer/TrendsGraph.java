@@ -201,19 +201,21 @@ public final class TrendsGraph {
   }
 
   /**
-   * Ranks the window's counts and gives the ranking to every sink, on the driver; then, on Kafka,
-   * commits the offsets of the batches the ranking holds.
+   * What both ranking outputs share: the ranking's shape and where it goes. {@link #giveOut} gives
+   * a ranking to every sink in order, then commits the offsets it holds; a sink's failure stops
+   * every later commit of this driver (a later ranking may not hold what the failed one held: with
+   * a window no longer than the slide its records have left) and is rethrown.
    */
-  private static final class RankAndSink implements VoidFunction2<JavaPairRDD<String, Long>, Time> {
+  private abstract static class GiveOut<R> implements VoidFunction2<R, Time> {
     private static final long serialVersionUID = 1L;
-    private final long windowMs;
-    private final long slideMs;
-    private final int top;
+    final long windowMs;
+    final long slideMs;
+    final int top;
     private final List<RankingSink> sinks;
     private final LastBatchTime lastBatch;
     private final OffsetCommits commits;
 
-    RankAndSink(
+    GiveOut(
         long windowMs,
         long slideMs,
         int top,
@@ -228,13 +230,49 @@ public final class TrendsGraph {
       this.commits = commits;
     }
 
+    /** The window's ranking at {@code time}, from its partitions' partials. */
+    Ranking merge(List<Ranking.Partial> window, Time time) {
+      return Ranking.merge(
+          time.milliseconds(), windowMs, slideMs, window, top, lastBatch.processingMs());
+    }
+
+    void giveOut(Ranking ranking, Time time) throws Exception {
+      try {
+        for (RankingSink sink : sinks) {
+          sink.accept(ranking);
+        }
+      } catch (Exception | Error e) {
+        if (commits != null) {
+          commits.halt();
+        }
+        throw e;
+      }
+      if (commits != null) {
+        commits.commitThrough(time);
+      }
+    }
+  }
+
+  /**
+   * Ranks the window's counts and gives the ranking to every sink, on the driver; then, on Kafka,
+   * commits the offsets of the batches the ranking holds.
+   */
+  private static final class RankAndSink extends GiveOut<JavaPairRDD<String, Long>> {
+    private static final long serialVersionUID = 1L;
+
+    RankAndSink(
+        long windowMs,
+        long slideMs,
+        int top,
+        List<RankingSink> sinks,
+        LastBatchTime lastBatch,
+        OffsetCommits commits) {
+      super(windowMs, slideMs, top, sinks, lastBatch, commits);
+    }
+
     @Override
     public void call(JavaPairRDD<String, Long> counts, Time time) throws Exception {
-      List<Ranking.Partial> parts = rankPartitions(counts, top);
-      Ranking ranking =
-          Ranking.merge(
-              time.milliseconds(), windowMs, slideMs, parts, top, lastBatch.processingMs());
-      giveOut(ranking, sinks, commits, time);
+      giveOut(merge(rankPartitions(counts, top), time), time);
     }
   }
 
@@ -264,15 +302,8 @@ public final class TrendsGraph {
   }
 
   /** Merges the window's and the totals' partials on the driver and gives the ranking on. */
-  private static final class MergeAndSink
-      implements VoidFunction2<JavaRDD<Tuple2<String, Long>>, Time> {
+  private static final class MergeAndSink extends GiveOut<JavaRDD<Tuple2<String, Long>>> {
     private static final long serialVersionUID = 1L;
-    private final long windowMs;
-    private final long slideMs;
-    private final int top;
-    private final List<RankingSink> sinks;
-    private final LastBatchTime lastBatch;
-    private final OffsetCommits commits;
 
     MergeAndSink(
         long windowMs,
@@ -281,12 +312,7 @@ public final class TrendsGraph {
         List<RankingSink> sinks,
         LastBatchTime lastBatch,
         OffsetCommits commits) {
-      this.windowMs = windowMs;
-      this.slideMs = slideMs;
-      this.top = top;
-      this.sinks = new ArrayList<>(sinks);
-      this.lastBatch = lastBatch;
-      this.commits = commits;
+      super(windowMs, slideMs, top, sinks, lastBatch, commits);
     }
 
     @Override
@@ -294,13 +320,10 @@ public final class TrendsGraph {
       // The union's first partitions are the window's, the rest the totals'.
       int windowPartitions = ((UnionRDD<?>) both.rdd()).rdds().apply(0).partitions().length;
       List<Ranking.Partial> parts = rankPartitions(both, top);
-      List<Ranking.Partial> window = parts.subList(0, windowPartitions);
-      List<Ranking.Partial> totals = parts.subList(windowPartitions, parts.size());
-      Ranking ranking =
-          Ranking.merge(
-                  time.milliseconds(), windowMs, slideMs, window, top, lastBatch.processingMs())
-              .withTotals(totals, top);
-      giveOut(ranking, sinks, commits, time);
+      giveOut(
+          merge(parts.subList(0, windowPartitions), time)
+              .withTotals(parts.subList(windowPartitions, parts.size()), top),
+          time);
     }
   }
 
@@ -361,28 +384,6 @@ public final class TrendsGraph {
     public BoxedUnit apply(Object index, Ranking.Partial part) {
       parts[(Integer) index] = part;
       return BoxedUnit.UNIT;
-    }
-  }
-
-  /**
-   * Gives {@code ranking} to every sink in order, then commits the offsets it holds; a sink's
-   * failure stops every later commit of this driver (a later ranking may not hold what the failed
-   * one held: with a window no longer than the slide its records have left) and is rethrown.
-   */
-  private static void giveOut(
-      Ranking ranking, List<RankingSink> sinks, OffsetCommits commits, Time time) throws Exception {
-    try {
-      for (RankingSink sink : sinks) {
-        sink.accept(ranking);
-      }
-    } catch (Exception | Error e) {
-      if (commits != null) {
-        commits.halt();
-      }
-      throw e;
-    }
-    if (commits != null) {
-      commits.commitThrough(time);
     }
   }
 
