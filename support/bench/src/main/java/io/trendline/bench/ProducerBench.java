@@ -113,18 +113,10 @@ final class ProducerBench {
                     ctx,
                     "producer",
                     ThrowawayCredentials.producerEnvironment(),
-                    "-jar",
-                    ctx.producerJar().toString(),
-                    "--keywords",
-                    Bench.KEYWORDS,
-                    "--stream.host",
-                    url,
-                    "--topic",
-                    TOPIC_PRODUCER,
-                    "--kafka.bootstrap.servers",
-                    ctx.broker.bootstrapServers(),
-                    "--report.interval",
-                    "60s"));
+                    args(
+                        Arrays.asList("-jar", ctx.producerJar().toString()),
+                        producerSettings(ctx, url, TOPIC_PRODUCER),
+                        Arrays.asList("--report.interval", "60s"))));
     Map<String, Object> floor =
         measure(
             ctx,
@@ -139,19 +131,14 @@ final class ProducerBench {
                     ctx,
                     "floor",
                     ThrowawayCredentials.producerEnvironment(),
-                    "-cp",
-                    cp,
-                    SendFloor.class.getName(),
-                    keys.toString(),
-                    String.valueOf((long) n * passes),
-                    "--keywords",
-                    Bench.KEYWORDS,
-                    "--stream.host",
-                    url,
-                    "--topic",
-                    TOPIC_FLOOR,
-                    "--kafka.bootstrap.servers",
-                    ctx.broker.bootstrapServers()));
+                    args(
+                        Arrays.asList(
+                            "-cp",
+                            cp,
+                            SendFloor.class.getName(),
+                            keys.toString(),
+                            String.valueOf((long) n * passes)),
+                        producerSettings(ctx, url, TOPIC_FLOOR))));
     Files.delete(keys);
     Map<String, Object> naive =
         measure(
@@ -210,6 +197,31 @@ final class ProducerBench {
     }
     all.addAll(Arrays.asList(args));
     return JavaProcess.start(name, all, env, ctx.out.resolve(name + ".log"));
+  }
+
+  /**
+   * The producer's settings for the stream at {@code url}: the trendline producer's and the
+   * floor's.
+   */
+  private static List<String> producerSettings(Bench.Context ctx, String url, String topic) {
+    return Arrays.asList(
+        "--keywords",
+        Bench.KEYWORDS,
+        "--stream.host",
+        url,
+        "--topic",
+        topic,
+        "--kafka.bootstrap.servers",
+        ctx.broker.bootstrapServers());
+  }
+
+  @SafeVarargs
+  private static String[] args(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> p : parts) {
+      all.addAll(p);
+    }
+    return all.toArray(new String[0]);
   }
 
   interface Launcher {
