@@ -3,6 +3,7 @@ package io.trendline.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,6 +165,33 @@ public final class RateBench {
       out.put("sustainableRecordsPerSecond", pass);
       out.put("bounded", fail > 0);
       out.put("ratioToRawRead", Stats.ratio(pass, raw));
+      // The reading stage's time against the batch's records, over every level: what a batch
+      // pays whatever it holds (launching the tasks, their first fetches) and the time per record.
+      List<Integer> sizes = new ArrayList<>();
+      List<Double> readMs = new ArrayList<>();
+      for (Map.Entry<String, Object> e : levels.entrySet()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> level = (Map<String, Object>) e.getValue();
+        sizes.add(Integer.parseInt(e.getKey()));
+        readMs.add((Double) level.get("meanReadStageMs"));
+      }
+      double[] line = Stats.line(sizes, readMs);
+      if (line[1] > 0) {
+        out.put("readStageFixedMsPerBatch", Math.round(line[0] * 10) / 10.0);
+        out.put("readStageRecordsPerSecond", Math.round(1000 / line[1]));
+        out.put("readStageRatioToRawRead", Stats.ratio(1000 / line[1], raw));
+      }
+      Object atPass = levels.get(String.valueOf(pass));
+      if (atPass != null) {
+        // At the sustainable rate: how much of a batch is reading, and how fast it reads.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> level = (Map<String, Object>) atPass;
+        out.put("meanMsAtSustainable", level.get("meanMs"));
+        out.put("meanReadStageMsAtSustainable", level.get("meanReadStageMs"));
+        double whileReading = (Double) level.get("recordsPerSecondWhileReading");
+        out.put("recordsPerSecondWhileReadingAtSustainable", Math.round(whileReading));
+        out.put("whileReadingRatioToRawRead", Stats.ratio(whileReading, raw));
+      }
       return out;
     }
   }
@@ -178,10 +206,13 @@ public final class RateBench {
     String master = configuration[0];
     String name = master.replaceAll("[^0-9a-z]", "") + "-p" + configuration[1] + "-" + rate;
     Path dir = ctx.out.resolve("rate-" + name);
-    JavaStreamingContext jssc =
-        LocalConsumer.createOn(
-            master,
-            "rate-bench",
+    List<String> args = new ArrayList<>();
+    String extra = System.getProperty("trendline.bench.rate.args", "").trim();
+    if (!extra.isEmpty()) {
+      Collections.addAll(args, extra.split("\\s+"));
+    }
+    args.addAll(
+        Arrays.asList(
             "--topic",
             Bench.RATE_TOPIC,
             "--kafka.bootstrap.servers",
@@ -197,9 +228,14 @@ public final class RateBench {
             "--max.rate.per.partition",
             String.valueOf((rate + PARTITIONS - 1) / PARTITIONS),
             "--spark.streaming.clock",
-            "org.apache.spark.util.ManualClock");
+            "org.apache.spark.util.ManualClock"));
+    JavaStreamingContext jssc =
+        LocalConsumer.createOn(master, "rate-bench", args.toArray(new String[0]));
     List<Long> processing = new ArrayList<>();
     List<Long> counted = new ArrayList<>();
+    List<Long> measuredTimes = new ArrayList<>();
+    StageTimes stages = new StageTimes();
+    jssc.sparkContext().sc().addSparkListener(stages);
     try {
       BenchListener listener = new BenchListener();
       jssc.ssc().addStreamingListener(listener);
@@ -214,10 +250,19 @@ public final class RateBench {
         if (b > 0) {
           processing.add(BenchListener.processingMs(info));
           counted.add(info.numRecords());
+          measuredTimes.add(info.batchTime().milliseconds());
         }
       }
     } finally {
-      jssc.stop(true, false);
+      jssc.stop(true, false); // drains the listener bus: StageTimes is complete after it
+    }
+    // Where a batch's time goes: reading Kafka (the stages holding the KafkaRDD; with one state
+    // partition the window's update runs in that stage too) and the rest.
+    Map<Long, StageTimes.Batch> byBatch = stages.byBatch();
+    List<Long> reading = new ArrayList<>();
+    for (long time : measuredTimes) {
+      StageTimes.Batch b = byBatch.get(time);
+      reading.add(b == null ? 0 : b.readStageMs);
     }
     double slowest = Collections.max(processing);
     double mean = Stats.mean(processing);
@@ -233,11 +278,17 @@ public final class RateBench {
     m.put("recordsPerBatch", counted);
     m.put("meanMs", mean);
     m.put("slowestMs", slowest);
+    m.put("readStageMs", reading);
+    double meanReading = Stats.mean(reading);
+    m.put("meanReadStageMs", meanReading);
+    // The rate the batch's records were read at while its reading stage ran.
+    m.put("recordsPerSecondWhileReading", meanReading > 0 ? rate * 1000.0 / meanReading : 0);
     m.put("fits", ok);
     levels.put(String.valueOf(rate), m);
     ctx.progress(
-        "consumer (%s) at %,7d records/s: batches of %,d records took %s ms (mean %.0f) -> %s",
-        label(configuration), rate, rate, processing, mean, ok ? "fits" : "too slow");
+        "consumer (%s) at %,7d records/s: batches of %,d records took %s ms (mean %.0f, reading"
+            + " Kafka %.0f) -> %s",
+        label(configuration), rate, rate, processing, mean, meanReading, ok ? "fits" : "too slow");
     return ok;
   }
 

@@ -276,6 +276,27 @@ final class Report {
                 Boolean.TRUE.equals(m.get("bounded")) ? " " : ">",
                 num(m, "sustainableRecordsPerSecond"),
                 num(m, "ratioToRawRead")));
+        if (m.containsKey("meanReadStageMsAtSustainable")) {
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "     at it, a batch took %.0f ms, reading Kafka %.0f of them (%,.0f records/s"
+                      + " while reading, %.2f x the best plain)%n",
+                  num(m, "meanMsAtSustainable"),
+                  num(m, "meanReadStageMsAtSustainable"),
+                  num(m, "recordsPerSecondWhileReadingAtSustainable"),
+                  num(m, "whileReadingRatioToRawRead")));
+        }
+        if (m.containsKey("readStageFixedMsPerBatch")) {
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "     reading, fitted over its levels: %.0f ms a batch + %,.0f records/s (%.2f x"
+                      + " the best plain)%n",
+                  num(m, "readStageFixedMsPerBatch"),
+                  num(m, "readStageRecordsPerSecond"),
+                  num(m, "readStageRatioToRawRead")));
+        }
       }
       sb.append(
           "   target (issue 15): >= 1.0 x the best plain reader, with as many task threads as"

@@ -13,6 +13,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.StageInfo;
+import org.apache.spark.storage.RDDInfo;
 
 /**
  * Spark's own account of each streaming batch: its jobs, the stages they ran and the tasks in them,
@@ -47,6 +48,9 @@ final class StageTimes extends SparkListener {
 
     /** Of the tasks' durations, deserializing the task (its RDD and closure), summed. */
     long deserializeMs;
+
+    /** The time within the batch when at least one stage reading Kafka (a KafkaRDD) ran. */
+    long readStageMs;
   }
 
   private final Map<Integer, Long> batchOfJob = new ConcurrentHashMap<>();
@@ -56,6 +60,7 @@ final class StageTimes extends SparkListener {
   private final Map<Integer, long[]> stageSpan = new ConcurrentHashMap<>();
   private final Map<Integer, long[]> stageTasks = new ConcurrentHashMap<>();
   private final Map<Integer, Boolean> untaggedJobs = new ConcurrentHashMap<>();
+  private final Map<Integer, Boolean> readStages = new ConcurrentHashMap<>();
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
@@ -88,6 +93,13 @@ final class StageTimes extends SparkListener {
           info.stageId(),
           new long[] {(Long) info.submissionTime().get(), (Long) info.completionTime().get()});
     }
+    // Spark names an RDD without a name after its class: the direct stream's is a KafkaRDD.
+    scala.collection.Iterator<RDDInfo> rdds = info.rddInfos().iterator();
+    while (rdds.hasNext()) {
+      if ("KafkaRDD".equals(rdds.next().name())) {
+        readStages.put(info.stageId(), Boolean.TRUE);
+      }
+    }
   }
 
   @Override
@@ -113,6 +125,7 @@ final class StageTimes extends SparkListener {
   Map<Long, Batch> byBatch() {
     Map<Long, Batch> out = new LinkedHashMap<>();
     Map<Long, List<long[]>> spans = new LinkedHashMap<>();
+    Map<Long, List<long[]>> reads = new LinkedHashMap<>();
     for (Map.Entry<Integer, Long> job : batchOfJob.entrySet()) {
       Batch b = out.computeIfAbsent(job.getValue(), t -> new Batch());
       b.jobs++;
@@ -128,6 +141,9 @@ final class StageTimes extends SparkListener {
       Batch b = out.get(time);
       b.stages++;
       spans.computeIfAbsent(time, t -> new ArrayList<>()).add(span);
+      if (readStages.containsKey(stage.getKey())) {
+        reads.computeIfAbsent(time, t -> new ArrayList<>()).add(span);
+      }
       long[] t = stageTasks.get(stage.getKey());
       if (t != null) {
         synchronized (t) {
@@ -140,6 +156,9 @@ final class StageTimes extends SparkListener {
     }
     for (Map.Entry<Long, List<long[]>> e : spans.entrySet()) {
       out.get(e.getKey()).stageMs = unionMs(e.getValue());
+    }
+    for (Map.Entry<Long, List<long[]>> e : reads.entrySet()) {
+      out.get(e.getKey()).readStageMs = unionMs(e.getValue());
     }
     return out;
   }

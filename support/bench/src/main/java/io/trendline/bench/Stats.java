@@ -34,6 +34,30 @@ public final class Stats {
     return values.isEmpty() ? Double.NaN : sum / values.size();
   }
 
+  /**
+   * The least-squares line through the points ({@code xs[i]}, {@code ys[i]}): {@code {intercept,
+   * slope}}; NaNs for fewer than two distinct x.
+   */
+  public static double[] line(List<? extends Number> xs, List<? extends Number> ys) {
+    if (xs.size() != ys.size()) {
+      throw new IllegalArgumentException(xs.size() + " x for " + ys.size() + " y");
+    }
+    double mx = mean(xs);
+    double my = mean(ys);
+    double sxx = 0;
+    double sxy = 0;
+    for (int i = 0; i < xs.size(); i++) {
+      double dx = xs.get(i).doubleValue() - mx;
+      sxx += dx * dx;
+      sxy += dx * (ys.get(i).doubleValue() - my);
+    }
+    if (sxx == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double slope = sxy / sxx;
+    return new double[] {my - slope * mx, slope};
+  }
+
   /** {@code a / b}, rounded to two decimals. */
   public static double ratio(double a, double b) {
     return Math.round(a / b * 100) / 100.0;

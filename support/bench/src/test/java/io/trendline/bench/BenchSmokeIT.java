@@ -123,7 +123,14 @@ class BenchSmokeIT {
     JsonObject consumers = rate.getAsJsonObject("consumers");
     assertEquals(2, consumers.size(), consumers.toString());
     for (String master : consumers.keySet()) {
-      assertTrue(consumers.getAsJsonObject(master).getAsJsonObject("levels").size() > 0, master);
+      JsonObject levels = consumers.getAsJsonObject(master).getAsJsonObject("levels");
+      assertTrue(levels.size() > 0, master);
+      for (String level : levels.keySet()) {
+        // Spark's stage times found the stage reading Kafka, within the batch's processing.
+        JsonObject l = levels.getAsJsonObject(level);
+        double reading = l.get("meanReadStageMs").getAsDouble();
+        assertTrue(reading > 0 && reading <= l.get("meanMs").getAsDouble(), master + " " + l);
+      }
     }
 
     JsonObject dashboard = r.getAsJsonObject("dashboard");
