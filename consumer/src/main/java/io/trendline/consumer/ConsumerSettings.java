@@ -284,6 +284,14 @@ public final class ConsumerSettings implements Serializable {
       }
     }
     KafkaConfigs.check(kafkaParams, p -> new ConsumerConfig(p), KAFKA);
+    // Spark's Kafka stream reads receive.buffer.bytes as an Integer (its workaround for
+    // KAFKA-3135 casts it): a string from the settings would fail there with a ClassCastException.
+    // Kafka has checked it is an int just above.
+    Object receiveBuffer = kafkaParams.get(ConsumerConfig.RECEIVE_BUFFER_CONFIG);
+    if (receiveBuffer instanceof String) {
+      kafkaParams.put(
+          ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.valueOf(((String) receiveBuffer).trim()));
+    }
 
     sparkProperties = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : c.passThrough(SPARK).entrySet()) {

@@ -209,9 +209,17 @@ class ConsumerIT {
     Map<String, Integer> sent =
         records("bitcoin", 40, "IoT", 25, "5G", 25, "blockchain", 7, "", 2, "(null)", 3);
     produce("tweets", sent);
+    // receive.buffer.bytes: a Kafka setting Spark's stream reads as a number (it failed with a
+    // ClassCastException when passed on as the string given).
     ConsumerSettings s =
         settings(
-            "tweets", "it-group", dir.resolve("ckpt-1").toString(), "--sink.kafka.topic", "trends");
+            "tweets",
+            "it-group",
+            dir.resolve("ckpt-1").toString(),
+            "--sink.kafka.topic",
+            "trends",
+            "--kafka.receive.buffer.bytes",
+            "262144");
     JavaStreamingContext jssc = getOrCreate(s);
     jssc.start();
     try {

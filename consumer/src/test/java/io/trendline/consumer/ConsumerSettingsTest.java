@@ -72,6 +72,22 @@ class ConsumerSettingsTest {
     assertEquals("true", s.sparkProperties().get("spark.streaming.backpressure.enabled"));
   }
 
+  /** Spark's Kafka stream casts receive.buffer.bytes to an Integer: it must arrive as one. */
+  @Test
+  void theReceiveBufferReachesSparkAsAnInteger() {
+    assertEquals(
+        Integer.valueOf(1_048_576),
+        load("--checkpoint.dir", "c", "--kafka.receive.buffer.bytes", "1048576")
+            .kafkaParams()
+            .get("receive.buffer.bytes"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("--checkpoint.dir", "c", "--kafka.receive.buffer.bytes", "1MB"));
+    assertTrue(e.getMessage().contains("kafka.receive.buffer.bytes"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
   /** Batches must run one after another: offsets are committed, and states uncached, in turn. */
   @Test
   void concurrentJobsOtherThanOneAreRefused() {
