@@ -30,6 +30,10 @@ public final class ConsumerSettings implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final String ENV_PREFIX = "TRENDLINE_CONSUMER_";
   static final String KAFKA = "kafka.";
+
+  /** The executors' consumers' TCP receive buffer unless {@code kafka.receive.buffer.bytes}. */
+  static final int RECEIVE_BUFFER_BYTES = 1 << 20;
+
   static final String SPARK = "spark.";
 
   /** How {@link Config#origin} says a value came from the settings file. */
@@ -254,6 +258,11 @@ public final class ConsumerSettings implements Serializable {
     kafkaParams.put("group.id", c.getString(KAFKA + "group.id"));
     kafkaParams.put("auto.offset.reset", c.getString(KAFKA + "auto.offset.reset"));
     kafkaParams.putAll(c.passThrough(KAFKA));
+    // A 1 MB TCP receive buffer for the executors' consumers unless set: with Kafka's 64 KB a
+    // task's fetch of up to 1 MB arrives in 64 KB turns, each waiting for the task to read the
+    // socket; Spark raises anything smaller than 64 KB, -1 (the OS's autotuning) included, to 64
+    // KB.
+    kafkaParams.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, RECEIVE_BUFFER_BYTES);
     // Offsets are committed after each batch's output, by the application; never by a timer.
     kafkaParams.put("enable.auto.commit", false);
     kafkaParams.put("key.deserializer", KeywordKey.class.getName());

@@ -76,6 +76,10 @@ class ConsumerSettingsTest {
   @Test
   void theReceiveBufferReachesSparkAsAnInteger() {
     assertEquals(
+        Integer.valueOf(1 << 20),
+        load("--checkpoint.dir", "c").kafkaParams().get("receive.buffer.bytes"),
+        "1 MB unless set");
+    assertEquals(
         Integer.valueOf(1_048_576),
         load("--checkpoint.dir", "c", "--kafka.receive.buffer.bytes", "1048576")
             .kafkaParams()

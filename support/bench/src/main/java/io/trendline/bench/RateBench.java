@@ -48,6 +48,9 @@ public final class RateBench {
   private static final int PARTITIONS = 3;
   private static final int MEASURED_BATCHES = 10;
 
+  /** The plain readers' TCP receive buffers: Kafka's default, and the consumer's. */
+  private static final int[] RECEIVE_BUFFERS = {65_536, 1_048_576};
+
   /** Each ramp's Spark master and the consumer's {@code partitions} setting. */
   private static final String[][] CONFIGURATIONS = {
     {"local[2]", "1"}, {"local[" + PARTITIONS + "]", String.valueOf(PARTITIONS)}
@@ -61,17 +64,34 @@ public final class RateBench {
     fill(bootstrap, records);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("recordsInTopic", records);
+    // The ceiling is the best plain reader: one thread for all partitions, or one per partition,
+    // with Kafka's default TCP receive buffer (64 KB) or a larger one (1 MB), each run twice.
     double oneThread = 0;
     double perPartition = 0;
-    for (int i = 0; i < 2; i++) {
-      oneThread = Math.max(oneThread, rawReadRate(bootstrap, records, 1));
-      perPartition = Math.max(perPartition, rawReadRate(bootstrap, records, PARTITIONS));
+    Map<String, Object> byBuffer = new LinkedHashMap<>();
+    for (int buffer : RECEIVE_BUFFERS) {
+      double one = 0;
+      double per = 0;
+      for (int i = 0; i < 2; i++) {
+        one = Math.max(one, rawReadRate(bootstrap, records, 1, buffer));
+        per = Math.max(per, rawReadRate(bootstrap, records, PARTITIONS, buffer));
+      }
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("oneThreadRecordsPerSecond", Math.round(one));
+      b.put("threadPerPartitionRecordsPerSecond", Math.round(per));
+      byBuffer.put(String.valueOf(buffer), b);
+      ctx.progress(
+          "plain KafkaConsumer, receive.buffer.bytes=%d: one thread %,.0f records/s, one per"
+              + " partition %,.0f",
+          buffer, one, per);
+      oneThread = Math.max(oneThread, one);
+      perPartition = Math.max(perPartition, per);
     }
-    // The ceiling is the best plain reader: one thread for all partitions, or one per partition.
     double raw = Math.max(oneThread, perPartition);
     out.put("rawReadOneThreadRecordsPerSecond", Math.round(oneThread));
     out.put("rawReadThreadPerPartitionRecordsPerSecond", Math.round(perPartition));
     out.put("rawReadRecordsPerSecond", Math.round(raw));
+    out.put("rawReadByReceiveBufferBytes", byBuffer);
     ctx.progress(
         "raw KafkaConsumer read: %,.0f records/s (one thread %,.0f, one per partition %,.0f)",
         raw, oneThread, perPartition);
@@ -329,7 +349,7 @@ public final class RateBench {
    * records/s; 10 ms removes the wait, and the ceiling should be the best a plain consumer does.
    * Keys are deserialized as UTF-8 strings and values skipped, as the consumer does.
    */
-  private static double rawReadRate(String bootstrap, int records, int threads)
+  private static double rawReadRate(String bootstrap, int records, int threads, int receiveBuffer)
       throws InterruptedException, ExecutionException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -347,7 +367,7 @@ public final class RateBench {
           share += (records - tp.partition() + PARTITIONS - 1) / PARTITIONS;
         }
         long expected = share;
-        reads.add(pool.submit(() -> readAll(bootstrap, tps, expected, ready, go)));
+        reads.add(pool.submit(() -> readAll(bootstrap, tps, expected, receiveBuffer, ready, go)));
       }
       ready.await();
       long start = System.nanoTime();
@@ -366,11 +386,13 @@ public final class RateBench {
       String bootstrap,
       List<TopicPartition> tps,
       long records,
+      int receiveBuffer,
       CountDownLatch ready,
       CountDownLatch go)
       throws InterruptedException {
     Properties props = KafkaSettings.consumer(bootstrap);
     props.put("fetch.max.wait.ms", "10");
+    props.put("receive.buffer.bytes", String.valueOf(receiveBuffer));
     // Keys only, as the consumer reads them (its values are not deserialized either).
     props.put("value.deserializer", SkipValue.class.getName());
     props.put("key.deserializer", Utf8Key.class.getName());
