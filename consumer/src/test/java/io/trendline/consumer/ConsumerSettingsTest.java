@@ -72,13 +72,21 @@ class ConsumerSettingsTest {
     assertEquals("true", s.sparkProperties().get("spark.streaming.backpressure.enabled"));
   }
 
-  /** Spark's Kafka stream casts receive.buffer.bytes to an Integer: it must arrive as one. */
+  /**
+   * The executors' consumers fetch up to 4 MB a partition through a 1 MB receive buffer unless set;
+   * Spark's Kafka stream casts receive.buffer.bytes to an Integer: it must arrive as one.
+   */
   @Test
   void theReceiveBufferReachesSparkAsAnInteger() {
+    Map<String, Object> defaults = load("--checkpoint.dir", "c").kafkaParams();
+    assertEquals(Integer.valueOf(1 << 20), defaults.get("receive.buffer.bytes"));
+    assertEquals(Integer.valueOf(4 << 20), defaults.get("max.partition.fetch.bytes"));
     assertEquals(
-        Integer.valueOf(1 << 20),
-        load("--checkpoint.dir", "c").kafkaParams().get("receive.buffer.bytes"),
-        "1 MB unless set");
+        "65536",
+        load("--checkpoint.dir", "c", "--kafka.max.partition.fetch.bytes", "65536")
+            .kafkaParams()
+            .get("max.partition.fetch.bytes"),
+        "a setting given stays");
     assertEquals(
         Integer.valueOf(1_048_576),
         load("--checkpoint.dir", "c", "--kafka.receive.buffer.bytes", "1048576")

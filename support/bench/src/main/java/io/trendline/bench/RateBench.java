@@ -1,5 +1,6 @@
 package io.trendline.bench;
 
+import io.trendline.consumer.ConsumerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +49,15 @@ public final class RateBench {
   private static final int PARTITIONS = 3;
   private static final int MEASURED_BATCHES = 10;
 
-  /** The plain readers' TCP receive buffers: Kafka's default, and the consumer's. */
-  private static final int[] RECEIVE_BUFFERS = {65_536, 1_048_576};
+  /**
+   * The plain readers' client settings: Kafka's defaults, and the consumer's (its executors' TCP
+   * receive buffer and largest fetch of a partition): {receive.buffer.bytes,
+   * max.partition.fetch.bytes}.
+   */
+  private static final int[][] CLIENT_SETTINGS = {
+    {65_536, 1_048_576},
+    {ConsumerSettings.RECEIVE_BUFFER_BYTES, ConsumerSettings.PARTITION_FETCH_BYTES}
+  };
 
   /** Each ramp's Spark master and the consumer's {@code partitions} setting. */
   private static final String[][] CONFIGURATIONS = {
@@ -65,25 +73,26 @@ public final class RateBench {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("recordsInTopic", records);
     // The ceiling is the best plain reader: one thread for all partitions, or one per partition,
-    // with Kafka's default TCP receive buffer (64 KB) or a larger one (1 MB), each run twice.
+    // with Kafka's client defaults or the consumer's, each run twice.
     double oneThread = 0;
     double perPartition = 0;
-    Map<String, Object> byBuffer = new LinkedHashMap<>();
-    for (int buffer : RECEIVE_BUFFERS) {
+    Map<String, Object> bySettings = new LinkedHashMap<>();
+    for (int[] settings : CLIENT_SETTINGS) {
       double one = 0;
       double per = 0;
       for (int i = 0; i < 2; i++) {
-        one = Math.max(one, rawReadRate(bootstrap, records, 1, buffer));
-        per = Math.max(per, rawReadRate(bootstrap, records, PARTITIONS, buffer));
+        one = Math.max(one, rawReadRate(bootstrap, records, 1, settings));
+        per = Math.max(per, rawReadRate(bootstrap, records, PARTITIONS, settings));
       }
+      String name =
+          "receive.buffer.bytes=" + settings[0] + ",max.partition.fetch.bytes=" + settings[1];
       Map<String, Object> b = new LinkedHashMap<>();
       b.put("oneThreadRecordsPerSecond", Math.round(one));
       b.put("threadPerPartitionRecordsPerSecond", Math.round(per));
-      byBuffer.put(String.valueOf(buffer), b);
+      bySettings.put(name, b);
       ctx.progress(
-          "plain KafkaConsumer, receive.buffer.bytes=%d: one thread %,.0f records/s, one per"
-              + " partition %,.0f",
-          buffer, one, per);
+          "plain KafkaConsumer, %s: one thread %,.0f records/s, one per partition %,.0f",
+          name, one, per);
       oneThread = Math.max(oneThread, one);
       perPartition = Math.max(perPartition, per);
     }
@@ -91,7 +100,7 @@ public final class RateBench {
     out.put("rawReadOneThreadRecordsPerSecond", Math.round(oneThread));
     out.put("rawReadThreadPerPartitionRecordsPerSecond", Math.round(perPartition));
     out.put("rawReadRecordsPerSecond", Math.round(raw));
-    out.put("rawReadByReceiveBufferBytes", byBuffer);
+    out.put("rawReadByClientSettings", bySettings);
     ctx.progress(
         "raw KafkaConsumer read: %,.0f records/s (one thread %,.0f, one per partition %,.0f)",
         raw, oneThread, perPartition);
@@ -349,7 +358,7 @@ public final class RateBench {
    * records/s; 10 ms removes the wait, and the ceiling should be the best a plain consumer does.
    * Keys are deserialized as UTF-8 strings and values skipped, as the consumer does.
    */
-  private static double rawReadRate(String bootstrap, int records, int threads, int receiveBuffer)
+  private static double rawReadRate(String bootstrap, int records, int threads, int[] settings)
       throws InterruptedException, ExecutionException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -367,7 +376,7 @@ public final class RateBench {
           share += (records - tp.partition() + PARTITIONS - 1) / PARTITIONS;
         }
         long expected = share;
-        reads.add(pool.submit(() -> readAll(bootstrap, tps, expected, receiveBuffer, ready, go)));
+        reads.add(pool.submit(() -> readAll(bootstrap, tps, expected, settings, ready, go)));
       }
       ready.await();
       long start = System.nanoTime();
@@ -386,13 +395,14 @@ public final class RateBench {
       String bootstrap,
       List<TopicPartition> tps,
       long records,
-      int receiveBuffer,
+      int[] settings,
       CountDownLatch ready,
       CountDownLatch go)
       throws InterruptedException {
     Properties props = KafkaSettings.consumer(bootstrap);
     props.put("fetch.max.wait.ms", "10");
-    props.put("receive.buffer.bytes", String.valueOf(receiveBuffer));
+    props.put("receive.buffer.bytes", String.valueOf(settings[0]));
+    props.put("max.partition.fetch.bytes", String.valueOf(settings[1]));
     // Keys only, as the consumer reads them (its values are not deserialized either).
     props.put("value.deserializer", SkipValue.class.getName());
     props.put("key.deserializer", Utf8Key.class.getName());
