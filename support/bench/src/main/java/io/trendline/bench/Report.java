@@ -264,6 +264,18 @@ final class Report {
               Locale.ROOT,
               "   plain, a thread per partition     %,12.0f records/s%n",
               num(q, "rawReadThreadPerPartitionRecordsPerSecond")));
+      if (q.containsKey("rawReadByClientSettings")) {
+        for (Map.Entry<String, Object> e : map(q.get("rawReadByClientSettings")).entrySet()) {
+          Map<String, Object> b = map(e.getValue());
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "     %s: one thread %,.0f, a thread per partition %,.0f%n",
+                  e.getKey(),
+                  num(b, "oneThreadRecordsPerSecond"),
+                  num(b, "threadPerPartitionRecordsPerSecond")));
+        }
+      }
       Map<String, Object> consumers = map(q.get("consumers"));
       for (Map.Entry<String, Object> c : consumers.entrySet()) {
         Map<String, Object> m = map(c.getValue());
