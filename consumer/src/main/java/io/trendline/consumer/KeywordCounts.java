@@ -10,12 +10,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function3;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
-import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.streaming.Duration;
 import org.apache.spark.streaming.State;
@@ -40,10 +40,14 @@ public final class KeywordCounts {
 
   private KeywordCounts() {}
 
-  /** Each record as (keyword, 1), null and empty keys as ({@link #INVALID_KEY}, 1). */
-  public static JavaPairDStream<String, Long> ones(
-      JavaDStream<ConsumerRecord<String, String>> records) {
-    return records.mapToPair(new KeyOne());
+  /**
+   * Each batch's count per key of Kafka records (null and empty keys under {@link #INVALID_KEY}),
+   * partitioned as {@link #perBatch} partitions its counts: the records counted straight into each
+   * input partition's sums, without a (key, 1) pair a record.
+   */
+  public static JavaPairDStream<String, Long> perBatchOfRecords(
+      JavaDStream<ConsumerRecord<String, String>> records, Partitioner partitioner) {
+    return records.transformToPair(new CountPerKey<>(partitioner, new SumRecords()));
   }
 
   /**
@@ -53,7 +57,7 @@ public final class KeywordCounts {
    */
   public static JavaPairDStream<String, Long> perBatch(
       JavaPairDStream<String, Long> ones, Partitioner partitioner) {
-    return ones.transformToPair(new CountPerKey(partitioner));
+    return ones.toJavaDStream().transformToPair(new CountPerKey<>(partitioner, new SumNonZero()));
   }
 
   /**
@@ -64,10 +68,18 @@ public final class KeywordCounts {
    * totals' state reshuffle every batch.
    */
   public static Partitioner partitioner(JavaPairDStream<?, ?> stream, WindowSpec spec) {
+    return partitioner(stream.context(), spec);
+  }
+
+  /** The same, for a stream of records. */
+  public static Partitioner partitioner(JavaDStream<?> stream, WindowSpec spec) {
+    return partitioner(stream.context(), spec);
+  }
+
+  private static Partitioner partitioner(
+      org.apache.spark.streaming.StreamingContext context, WindowSpec spec) {
     return new HashPartitioner(
-        spec.partitions() > 0
-            ? spec.partitions()
-            : stream.context().sparkContext().defaultParallelism());
+        spec.partitions() > 0 ? spec.partitions() : context.sparkContext().defaultParallelism());
   }
 
   /**
@@ -107,30 +119,54 @@ public final class KeywordCounts {
    * batch's partition of keys fits in memory), and, with at most 200 partitions, through Spark's
    * bypass shuffle writer, which neither sorts nor samples.
    */
-  private static final class CountPerKey
-      implements Function<JavaPairRDD<String, Long>, JavaPairRDD<String, Long>> {
+  private static final class CountPerKey<T>
+      implements Function<JavaRDD<T>, JavaPairRDD<String, Long>> {
     private static final long serialVersionUID = 1L;
     private final Partitioner partitioner;
+    private final PairFlatMapFunction<Iterator<T>, String, Long> sum;
 
-    CountPerKey(Partitioner partitioner) {
+    /** {@code sum}: an input partition's count per key. */
+    CountPerKey(Partitioner partitioner, PairFlatMapFunction<Iterator<T>, String, Long> sum) {
       this.partitioner = partitioner;
+      this.sum = sum;
     }
 
     @Override
-    public JavaPairRDD<String, Long> call(JavaPairRDD<String, Long> ones) {
+    public JavaPairRDD<String, Long> call(JavaRDD<T> in) {
       if (partitioner.numPartitions() == 1) {
-        if (ones.getNumPartitions() == 0) {
+        if (in.getNumPartitions() == 0) {
           // A batch of no partitions (a stream with nothing assigned) still counts as a batch.
-          return JavaSparkContext.fromSparkContext(ones.context())
+          return JavaSparkContext.fromSparkContext(in.context())
               .parallelizePairs(Collections.<Tuple2<String, Long>>emptyList(), 1);
         }
         // One partition: one task reads every input partition of the batch and sums as it goes
         // (a narrow dependency), so the batch is one stage, with no shuffle files written.
-        return ones.coalesce(1).mapPartitionsToPair(new SumNonZero());
+        return in.coalesce(1).mapPartitionsToPair(sum);
       }
-      return ones.mapPartitionsToPair(new SumNonZero())
+      return in.mapPartitionsToPair(sum)
           .partitionBy(partitioner)
           .mapPartitionsToPair(new SumNonZero(), true);
+    }
+  }
+
+  /** Counts a partition's records per key (null and empty keys as {@link #INVALID_KEY}). */
+  private static final class SumRecords
+      implements PairFlatMapFunction<Iterator<ConsumerRecord<String, String>>, String, Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Iterator<Tuple2<String, Long>> call(Iterator<ConsumerRecord<String, String>> in) {
+      Map<String, long[]> sums = new HashMap<>();
+      while (in.hasNext()) {
+        String key = keyOf(in.next().key());
+        long[] sum = sums.get(key);
+        if (sum == null) {
+          sums.put(key, new long[] {1L});
+        } else {
+          sum[0]++;
+        }
+      }
+      return nonZero(sums);
     }
   }
 
@@ -151,14 +187,19 @@ public final class KeywordCounts {
           sum[0] += kv._2();
         }
       }
-      List<Tuple2<String, Long>> out = new ArrayList<>(sums.size());
-      for (Map.Entry<String, long[]> e : sums.entrySet()) {
-        if (e.getValue()[0] != 0L) {
-          out.add(new Tuple2<>(e.getKey(), e.getValue()[0]));
-        }
-      }
-      return out.iterator();
+      return nonZero(sums);
     }
+  }
+
+  /** The sums that are not zero, as (key, sum) pairs. */
+  private static Iterator<Tuple2<String, Long>> nonZero(Map<String, long[]> sums) {
+    List<Tuple2<String, Long>> out = new ArrayList<>(sums.size());
+    for (Map.Entry<String, long[]> e : sums.entrySet()) {
+      if (e.getValue()[0] != 0L) {
+        out.add(new Tuple2<>(e.getKey(), e.getValue()[0]));
+      }
+    }
+    return out.iterator();
   }
 
   /**
@@ -217,16 +258,6 @@ public final class KeywordCounts {
       long sum = (total.exists() ? total.get() : 0L) + (count.isPresent() ? count.get() : 0L);
       total.update(sum);
       return sum;
-    }
-  }
-
-  private static final class KeyOne
-      implements PairFunction<ConsumerRecord<String, String>, String, Long> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Tuple2<String, Long> call(ConsumerRecord<String, String> record) {
-      return new Tuple2<>(keyOf(record.key()), 1L);
     }
   }
 

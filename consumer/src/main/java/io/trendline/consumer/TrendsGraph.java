@@ -46,9 +46,9 @@ public final class TrendsGraph {
   private TrendsGraph() {}
 
   /**
-   * The whole graph on a Kafka topic: {@link #read}, {@link KeywordCounts#ones}, {@link #window},
-   * {@link #rankAndSink}, and the offsets committed once a ranking is out ({@link #offsetCommits}).
-   * The context must have a checkpoint directory.
+   * The whole graph on a Kafka topic: {@link #read}, {@link KeywordCounts#perBatchOfRecords}, the
+   * window ({@link KeywordCounts#windowed}), {@link #rankAndSink}, and the offsets committed once a
+   * ranking is out ({@link #offsetCommits}). The context must have a checkpoint directory.
    */
   public static void onKafka(
       JavaStreamingContext jssc,
@@ -77,9 +77,8 @@ public final class TrendsGraph {
     JavaInputDStream<ConsumerRecord<String, String>> records = read(jssc, topic, kafkaParams);
     // Registered before the ranking output, so each batch's offsets are known when it runs.
     OffsetCommits commits = offsetCommits(records);
-    JavaPairDStream<String, Long> ones = KeywordCounts.ones(records);
-    Partitioner partitioner = KeywordCounts.partitioner(ones, window);
-    JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatch(ones, partitioner);
+    Partitioner partitioner = KeywordCounts.partitioner(records, window);
+    JavaPairDStream<String, Long> perBatch = KeywordCounts.perBatchOfRecords(records, partitioner);
     JavaPairDStream<String, Long> windowed = KeywordCounts.windowed(perBatch, window);
     if (totalsIdleTimeout == null) {
       rankAndSink(windowed, window, top, sinks, lastBatch, commits);
