@@ -18,7 +18,8 @@
 # and to profile one window variant (consumer: its graph; spark-inverse: the same graph on Spark's
 # inverse window; plain; bare: the minimal inverse program) add
 # -Dtrendline.bench.window.variants=bare to JAVA_OPTS. -Dtrendline.bench.rate.args='--key=value ...'
-# gives the rate section's consumer more settings (e.g. --kafka.fetch.max.wait.ms=10).
+# gives the rate section's consumer more settings (e.g. --kafka.fetch.max.wait.ms=10): split on
+# spaces, so no value may hold one, and a key the section sets itself is refused as given twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v java >/dev/null || { echo "error: java not found" >&2; exit 2; }

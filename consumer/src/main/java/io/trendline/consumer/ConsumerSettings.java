@@ -174,7 +174,9 @@ public final class ConsumerSettings implements Serializable {
           .passThrough(
               KAFKA,
               "Any other Kafka consumer property (security.protocol, sasl.*, ssl.*), passed"
-                  + " through to the consumer and to the Kafka sink's producer.")
+                  + " through to the consumer and (connection and security ones) to the Kafka"
+                  + " sink's producer. Unless given: max.partition.fetch.bytes=4194304,"
+                  + " receive.buffer.bytes=1048576.")
           .passThrough(
               SPARK,
               "Any Spark property, e.g. spark.master=local[2] for a local run (spark-submit"

@@ -63,9 +63,9 @@ public final class KeywordCounts {
   /**
    * The partitioning of the per-batch counts and of the state: {@code spec.partitions()}, or
    * Spark's default parallelism when 0. Computed once for a graph and given to {@link #perBatch}
-   * and {@link #totals} (the window's state takes the per-batch counts' partitions): the default
-   * parallelism can change while executors register, and two different partitionings would make the
-   * totals' state reshuffle every batch.
+   * (or {@link #perBatchOfRecords}) and {@link #totals} (the window's state takes the per-batch
+   * counts' partitions): the default parallelism can change while executors register, and two
+   * different partitionings would make the totals' state reshuffle every batch.
    */
   public static Partitioner partitioner(JavaPairDStream<?, ?> stream, WindowSpec spec) {
     return partitioner(stream.context(), spec);
@@ -90,11 +90,11 @@ public final class KeywordCounts {
    * leaves, plus a memory copy of the key table ({@link WindowCounts}), not a merge of the window.
    * Exact: the same counts as summing the window's batches.
    *
-   * <p>{@code perBatch} is {@link #perBatch}: its partitioning is the state's, so no shuffle. The
-   * state holds the counts of the window's batches as well as their sums, so a batch is read once;
-   * it stays in memory as objects and is checkpointed every {@code spec.checkpointInterval()}, and
-   * a driver restarted on the checkpoint resumes from the state and re-reads from Kafka only the
-   * batches after it.
+   * <p>{@code perBatch} is {@link #perBatch} or {@link #perBatchOfRecords}: its partitioning is the
+   * state's, so no shuffle. The state holds the counts of the window's batches as well as their
+   * sums, so a batch is read once; it stays in memory as objects and is checkpointed every {@code
+   * spec.checkpointInterval()}, and a driver restarted on the checkpoint resumes from the state and
+   * re-reads from Kafka only the batches after it.
    */
   public static JavaPairDStream<String, Long> windowed(
       JavaPairDStream<String, Long> perBatch, WindowSpec spec) {
@@ -204,11 +204,12 @@ public final class KeywordCounts {
 
   /**
    * All-time totals: each key's count since the job started, kept in checkpointed keyed state
-   * ({@code mapWithState} on each batch's counts, {@code perBatch} = {@link #perBatch} with the
-   * same {@code partitioner}, so the window and the totals count a batch once); the stream is a
-   * snapshot of every key's total, every batch. A key that receives nothing for {@code idleTimeout}
-   * is dropped from the state at its next checkpoint (every {@code spec.checkpointInterval()}), so
-   * keys seen once do not grow it forever (it starts from zero if it comes back).
+   * ({@code mapWithState} on each batch's counts, {@code perBatch} = {@link #perBatch} or {@link
+   * #perBatchOfRecords} with the same {@code partitioner}, so the window and the totals count a
+   * batch once); the stream is a snapshot of every key's total, every batch. A key that receives
+   * nothing for {@code idleTimeout} is dropped from the state at its next checkpoint (every {@code
+   * spec.checkpointInterval()}), so keys seen once do not grow it forever (it starts from zero if
+   * it comes back).
    *
    * <p>{@code perBatch} is then read twice a batch, by the window and by the totals, and is kept in
    * memory for it: with one partition it is computed from the batch's records directly (no shuffle

@@ -88,10 +88,11 @@ class ConsumerSettingsTest {
             .get("max.partition.fetch.bytes"),
         "a setting given stays");
     assertEquals(
-        Integer.valueOf(1_048_576),
-        load("--checkpoint.dir", "c", "--kafka.receive.buffer.bytes", "1048576")
+        Integer.valueOf(262_144),
+        load("--checkpoint.dir", "c", "--kafka.receive.buffer.bytes", " 262144 ")
             .kafkaParams()
-            .get("receive.buffer.bytes"));
+            .get("receive.buffer.bytes"),
+        "a value given stays, as an Integer");
     ConfigException e =
         assertThrows(
             ConfigException.class,

@@ -49,7 +49,11 @@ final class StageTimes extends SparkListener {
     /** Of the tasks' durations, deserializing the task (its RDD and closure), summed. */
     long deserializeMs;
 
-    /** The time within the batch when at least one stage reading Kafka (a KafkaRDD) ran. */
+    /**
+     * The time within the batch when at least one stage reading Kafka ran: a stage whose RDDs
+     * include a KafkaRDD. Where nothing is shuffled (one partition), that stage is the whole batch,
+     * window and ranking included.
+     */
     long readStageMs;
   }
 

@@ -122,8 +122,12 @@ class BenchSmokeIT {
     assertTrue(rate.get("rawReadRecordsPerSecond").getAsDouble() > 0);
     JsonObject consumers = rate.getAsJsonObject("consumers");
     assertEquals(2, consumers.size(), consumers.toString());
+    assertEquals(2, rate.getAsJsonObject("rawReadByClientSettings").size(), rate.toString());
     for (String master : consumers.keySet()) {
       JsonObject levels = consumers.getAsJsonObject(master).getAsJsonObject("levels");
+      if (levels.size() > 1) {
+        assertTrue(consumers.getAsJsonObject(master).has("readStageFixedMsPerBatch"), master);
+      }
       assertTrue(levels.size() > 0, master);
       for (String level : levels.keySet()) {
         // Spark's stage times found the stage reading Kafka, within the batch's processing.

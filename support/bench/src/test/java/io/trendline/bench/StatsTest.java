@@ -17,7 +17,7 @@ class StatsTest {
   }
 
   @Test
-  void aLineThroughScatteredPointsLeavesResidualsSummingToZero() {
+  void aLineThroughScatteredPointsIsTheLeastSquaresOne() {
     double[] l = Stats.line(Arrays.asList(1, 2, 3, 4), Arrays.asList(2, 1, 4, 3));
     // Least squares through (1,2) (2,1) (3,4) (4,3): slope 0.6, intercept 1.
     assertEquals(1.0, l[0], 1e-9);
