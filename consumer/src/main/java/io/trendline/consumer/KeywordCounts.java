@@ -158,13 +158,7 @@ public final class KeywordCounts {
     public Iterator<Tuple2<String, Long>> call(Iterator<ConsumerRecord<String, String>> in) {
       Map<String, long[]> sums = new HashMap<>();
       while (in.hasNext()) {
-        String key = keyOf(in.next().key());
-        long[] sum = sums.get(key);
-        if (sum == null) {
-          sums.put(key, new long[] {1L});
-        } else {
-          sum[0]++;
-        }
+        add(sums, keyOf(in.next().key()), 1L);
       }
       return nonZero(sums);
     }
@@ -180,14 +174,19 @@ public final class KeywordCounts {
       Map<String, long[]> sums = new HashMap<>();
       while (in.hasNext()) {
         Tuple2<String, Long> kv = in.next();
-        long[] sum = sums.get(kv._1());
-        if (sum == null) {
-          sums.put(kv._1(), new long[] {kv._2()});
-        } else {
-          sum[0] += kv._2();
-        }
+        add(sums, kv._1(), kv._2());
       }
       return nonZero(sums);
+    }
+  }
+
+  /** Adds {@code n} to {@code key}'s sum (a mutable cell: no boxed Long a record). */
+  private static void add(Map<String, long[]> sums, String key, long n) {
+    long[] sum = sums.get(key);
+    if (sum == null) {
+      sums.put(key, new long[] {n});
+    } else {
+      sum[0] += n;
     }
   }
 

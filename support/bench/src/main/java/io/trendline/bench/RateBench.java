@@ -197,7 +197,8 @@ public final class RateBench {
       out.put("bounded", fail > 0);
       out.put("ratioToRawRead", Stats.ratio(pass, raw));
       // The reading stage's time against the batch's records, over every level: what a batch
-      // pays whatever it holds (launching the tasks, their first fetches) and the time per record.
+      // pays whatever it holds (the intercept; its parts are not measured apart) and the time per
+      // record.
       List<Integer> sizes = new ArrayList<>();
       List<Double> readMs = new ArrayList<>();
       for (Map.Entry<String, Object> e : levels.entrySet()) {
