@@ -125,8 +125,11 @@ class BenchSmokeIT {
     assertEquals(2, rate.getAsJsonObject("rawReadByClientSettings").size(), rate.toString());
     for (String master : consumers.keySet()) {
       JsonObject levels = consumers.getAsJsonObject(master).getAsJsonObject("levels");
-      if (levels.size() > 1) {
-        assertTrue(consumers.getAsJsonObject(master).has("readStageFixedMsPerBatch"), master);
+      // The fitted line is written only where reading time grows with the batch (at the smoke
+      // run's tiny batches it may not): where written, its rate is a rate.
+      JsonObject c = consumers.getAsJsonObject(master);
+      if (c.has("readStageFixedMsPerBatch")) {
+        assertTrue(c.get("readStageRecordsPerSecond").getAsDouble() > 0, c.toString());
       }
       assertTrue(levels.size() > 0, master);
       for (String level : levels.keySet()) {
